@@ -1,0 +1,58 @@
+// Builds three bundles:
+//   dist/extension.js  – the entry VS Code loads at activation; must not contain the AWS SDK;
+//   dist/aws.js        – src/aws (the SDK and everything that needs it), loaded on the first AWS call;
+//   dist/webview/form.js – the webview form's script (browser).
+// Usage: node esbuild.mjs [--production] [--watch] [--eager-sdk]
+//   --eager-sdk builds a comparison entry (dist-eager/) that links the SDK statically, for `npm run bench`.
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const eager = process.argv.includes('--eager-sdk');
+
+/** Keeps the lazy boundary: `require('./aws')` in src/awsLoader.ts stays a runtime require of dist/aws.js. */
+const lazyAwsBoundary = {
+  name: 'lazy-aws-boundary',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/aws$/ }, (args) =>
+      /[\\/]src[\\/]awsLoader\.ts$/.test(args.importer) ? { path: './aws.js', external: true } : undefined,
+    );
+  },
+};
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'info',
+  legalComments: production ? 'none' : 'inline',
+};
+
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
+
+const builds = eager
+  ? [{ ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist-eager', minify: true, sourcemap: false }]
+  : [
+      { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyAwsBoundary] },
+      { ...node, entryPoints: { aws: 'src/aws/index.ts' }, outdir: 'dist', mainFields: ['module', 'main'] },
+      {
+        ...common,
+        platform: 'browser',
+        format: 'iife',
+        target: 'es2022',
+        entryPoints: { form: 'media/webview/form.ts' },
+        outdir: 'dist/webview',
+      },
+    ];
+
+// A package build starts from an empty dist/, so no stale file (e.g. a source map) is shipped.
+if (production && !eager) fs.rmSync('dist', { recursive: true, force: true });
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('[esbuild] watching for changes');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

@@ -1,0 +1,33 @@
+// ESLint flat config with typescript-eslint.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'test/e2e/node_modules/**', 'dist/**', 'dist-eager/**', 'out/**', '.e2e-artifacts/**', '.vscode-test/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'always'],
+      'no-restricted-properties': ['error', { property: 'innerHTML', message: 'Never render untrusted text as HTML.' }],
+    },
+  },
+  {
+    // The SDK is reachable only through src/aws/ (and test/bench code that drives the emulator directly).
+    files: ['src/**/*.ts'],
+    ignores: ['src/aws/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', '@smithy/*'] }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts', 'src/aws/**/*.ts', 'media/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['vscode'] }] },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+);

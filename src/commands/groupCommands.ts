@@ -1,0 +1,198 @@
+// Commands on billing groups: refresh, load more, delete (one or many), copy, console, filter,
+// edit description, edit tags. Typed input survives every error ("Edit and Retry").
+import * as vscode from 'vscode';
+import { runBulk } from '../core/bulk';
+import { inert } from '../core/displayText';
+import { consoleUrl } from '../core/regions';
+import { formatTagText, parseTagText } from '../core/tagText';
+import { validateDescription, validateNamePrefix } from '../core/validation';
+import { tagProblem } from '../createWizard';
+import { asProblem, isCancellation, reportError } from '../problems';
+import type { LoadMoreNode, TreeNode } from '../tree/nodes';
+import { isGroupNode, isThingNode } from '../tree/nodes';
+import type { Deps } from './deps';
+import { resolveGroup } from './pickGroup';
+
+/** Bulk pacing: below the default Delete/Update quota (15/s) and the tag quota (10/s). */
+export const BULK_PACE = { concurrency: 3, perSecond: 8 };
+
+export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
+  const { provider, tree, session, log } = deps;
+  const guard =
+    <A extends unknown[]>(what: string, fn: (...args: A) => Promise<void>) =>
+    async (...args: A) => {
+      try {
+        await fn(...args);
+      } catch (e) {
+        await reportError(log, what, e);
+      }
+    };
+
+  const deleteGroups = async (arg?: unknown, selection?: unknown) => {
+    let groups = Array.isArray(selection) ? (selection as TreeNode[]).filter(isGroupNode) : [];
+    if (isGroupNode(arg) && !groups.some((g) => g.name === arg.name)) groups = [arg];
+    if (groups.length === 0) {
+      const g = await resolveGroup(deps, arg, vscode.l10n.t('Billing group to delete'));
+      if (!g) return;
+      groups = [g];
+    }
+    const names = groups.map((g) => g.name);
+    const confirm = vscode.l10n.t('Delete');
+    const message =
+      names.length === 1
+        ? vscode.l10n.t('Delete billing group {0}?', inert(names[0]))
+        : vscode.l10n.t('Delete {0} billing groups?', names.length);
+    const detail =
+      (names.length > 1 ? `${names.slice(0, 20).map((n) => inert(n)).join('\n')}${names.length > 20 ? `\n… ${vscode.l10n.t('and {0} more', names.length - 20)}` : ''}\n\n` : '') +
+      vscode.l10n.t('The things in it are not deleted; they no longer belong to a billing group.');
+    if ((await vscode.window.showWarningMessage(message, { modal: true, detail }, confirm)) !== confirm) return;
+    const { service } = await session.connect();
+    const outcomes = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: names.length === 1 ? vscode.l10n.t('Deleting billing group {0}', inert(names[0])) : vscode.l10n.t('Deleting {0} billing groups', names.length),
+        cancellable: true,
+      },
+      (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return runBulk(names, (name) => service.deleteBillingGroup(name, abort.signal), {
+          ...BULK_PACE,
+          isCancelled: () => token.isCancellationRequested,
+          onDone: (done, total) => progress.report({ message: `${done}/${total}`, increment: 100 / total }),
+        });
+      },
+    );
+    const deleted = outcomes.filter((o) => o.ok || asProblem(o.error)?.code === 'ResourceNotFound').map((o) => o.item);
+    const failed = outcomes.filter((o) => !o.ok && asProblem(o.error)?.code !== 'ResourceNotFound' && !isCancellation(o.error));
+    provider.removeGroups(deleted);
+    if (failed.length > 0) {
+      await reportError(log, vscode.l10n.t('Deleting billing groups failed'), failed[0].error);
+    } else if (deleted.length < names.length) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Stopped: deleted {0} of {1} billing groups.', deleted.length, names.length));
+    } else {
+      void vscode.window.showInformationMessage(
+        names.length === 1 ? vscode.l10n.t('Deleted billing group {0}', inert(names[0])) : vscode.l10n.t('Deleted {0} billing groups', names.length),
+      );
+    }
+  };
+
+  const copyName = async (arg?: unknown) => {
+    const name = isThingNode(arg) ? arg.name : (await resolveGroup(deps, arg, vscode.l10n.t('Billing group whose name to copy')))?.name;
+    if (!name) return;
+    await vscode.env.clipboard.writeText(name);
+    void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', inert(name)), 3000);
+  };
+
+  const copyArn = async (arg?: unknown) => {
+    const g = await resolveGroup(deps, arg, vscode.l10n.t('Billing group whose ARN to copy'));
+    if (!g) return;
+    await vscode.env.clipboard.writeText(g.arn);
+    void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', g.arn), 3000);
+  };
+
+  const openInConsole = async (arg?: unknown) => {
+    const g = await resolveGroup(deps, arg, vscode.l10n.t('Billing group to open in the AWS console'));
+    if (!g) return;
+    const { connection } = await session.connect();
+    await vscode.env.openExternal(vscode.Uri.parse(consoleUrl(connection.region, g.name), true));
+  };
+
+  const filter = async () => {
+    const value = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Filter Billing Groups'),
+      prompt: vscode.l10n.t('Show billing groups whose name starts with (empty: all)'),
+      value: provider.filter,
+      validateInput: (v) => (v === '' ? undefined : validateNamePrefix(v)),
+    });
+    if (value === undefined) return;
+    tree.setFilter(value);
+  };
+
+  const editDescription = async (arg?: unknown) => {
+    const g = await resolveGroup(deps, arg, vscode.l10n.t('Billing group whose description to edit'));
+    if (!g) return;
+    const { service } = await session.connect();
+    let current = await service.describeBillingGroup(g.name);
+    let value = current.description;
+    for (;;) {
+      const text = await vscode.window.showInputBox({
+        title: vscode.l10n.t('Edit Description of {0}', inert(g.name)),
+        prompt: vscode.l10n.t('Up to 2028 printable characters and spaces, on one line'),
+        value,
+        ignoreFocusOut: true,
+        validateInput: (v) => validateDescription(v),
+      });
+      if (text === undefined) return;
+      value = text;
+      try {
+        await service.updateDescription(g.name, text, current.version);
+        provider.updateGroup(g.name, { description: text });
+        void vscode.window.showInformationMessage(vscode.l10n.t('Updated the description of billing group {0}', inert(g.name)));
+        return;
+      } catch (e) {
+        if (asProblem(e)?.code === 'VersionConflict') {
+          const retry = vscode.l10n.t('Reload and Retry');
+          const picked = await vscode.window.showWarningMessage(
+            vscode.l10n.t('Someone else changed billing group {0} since it was loaded. Reload it and apply your description again?', inert(g.name)),
+            retry,
+          );
+          if (picked !== retry) return;
+          current = await service.describeBillingGroup(g.name);
+          continue; // keeps the typed value
+        }
+        let again = false;
+        await reportError(log, vscode.l10n.t('Updating the description failed'), e, [{ title: vscode.l10n.t('Edit and Retry'), run: () => (again = true) }]);
+        if (!again) return;
+      }
+    }
+  };
+
+  const editTags = async (arg?: unknown) => {
+    const g = await resolveGroup(deps, arg, vscode.l10n.t('Billing group whose tags to edit'));
+    if (!g) return;
+    const { service } = await session.connect();
+    let value = formatTagText(await service.listTags(g.arn));
+    for (;;) {
+      const text = await vscode.window.showInputBox({
+        title: vscode.l10n.t('Edit Tags of {0}', inert(g.name)),
+        prompt: vscode.l10n.t('key=value, key2=value2 — remove a pair to delete that tag; empty removes all'),
+        value,
+        ignoreFocusOut: true,
+        validateInput: tagProblem,
+      });
+      if (text === undefined) return;
+      value = text;
+      try {
+        const result = await service.setTags(g.arn, parseTagText(text).tags);
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('Tags of billing group {0} saved: {1} set, {2} removed', inert(g.name), result.set, result.removed),
+        );
+        return;
+      } catch (e) {
+        let again = false;
+        await reportError(log, vscode.l10n.t('Saving tags failed'), e, [{ title: vscode.l10n.t('Edit and Retry'), run: () => (again = true) }]);
+        if (!again) return;
+      }
+    }
+  };
+
+  return [
+    vscode.commands.registerCommand('iotBillingGroups.refresh', (arg?: unknown) => {
+      if (isGroupNode(arg)) provider.refreshGroup(arg, 0);
+      else {
+        session.reset('refresh');
+      }
+    }),
+    vscode.commands.registerCommand('iotBillingGroups.loadMore', guard(vscode.l10n.t('Loading more failed'), (node?: LoadMoreNode) => provider.loadMore(node))),
+    vscode.commands.registerCommand('iotBillingGroups.delete', guard(vscode.l10n.t('Deleting failed'), deleteGroups)),
+    vscode.commands.registerCommand('iotBillingGroups.copyName', guard(vscode.l10n.t('Copy Name failed'), copyName)),
+    vscode.commands.registerCommand('iotBillingGroups.copyArn', guard(vscode.l10n.t('Copy ARN failed'), copyArn)),
+    vscode.commands.registerCommand('iotBillingGroups.openInConsole', guard(vscode.l10n.t('Opening the console failed'), openInConsole)),
+    vscode.commands.registerCommand('iotBillingGroups.filter', guard(vscode.l10n.t('Filter failed'), filter)),
+    vscode.commands.registerCommand('iotBillingGroups.clearFilter', () => tree.setFilter('')),
+    vscode.commands.registerCommand('iotBillingGroups.editDescription', guard(vscode.l10n.t('Edit Description failed'), editDescription)),
+    vscode.commands.registerCommand('iotBillingGroups.editTags', guard(vscode.l10n.t('Edit Tags failed'), editTags)),
+  ];
+}
+

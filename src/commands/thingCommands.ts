@@ -1,0 +1,206 @@
+// Things in billing groups: add (picked from the account's things, several at once), remove,
+// and move by drag and drop. A thing belongs to at most one billing group: adding it to another
+// moves it, and the person is told before it happens.
+import * as vscode from 'vscode';
+import type { BillingGroupService } from '../aws';
+import { runBulk } from '../core/bulk';
+import { inert } from '../core/displayText';
+import { validateName } from '../core/validation';
+import { asProblem, reportError } from '../problems';
+import type { GroupNode, ThingNode } from '../tree/nodes';
+import { isThingNode } from '../tree/nodes';
+import type { Deps } from './deps';
+import { BULK_PACE } from './groupCommands';
+import { resolveGroup } from './pickGroup';
+
+interface ThingItem extends vscode.QuickPickItem {
+  thing?: string;
+  more?: boolean;
+  typed?: boolean;
+}
+
+/** Quick pick of the account's things, page by page; a typed name that is not listed can be picked too. */
+async function pickThings(service: BillingGroupService, group: GroupNode): Promise<string[] | undefined> {
+  const pick = vscode.window.createQuickPick<ThingItem>();
+  pick.title = vscode.l10n.t('Add Things to {0}', inert(group.name));
+  pick.placeholder = vscode.l10n.t('Pick things, or type the name of one that is not listed');
+  pick.canSelectMany = true;
+  pick.ignoreFocusOut = true;
+  const names: string[] = [];
+  let nextToken: string | undefined;
+  let typed = '';
+  const abort = new AbortController();
+  const render = () => {
+    const selected = new Set(pick.selectedItems.map((i) => i.thing));
+    const items: ThingItem[] = names.map((n) => ({ label: inert(n), thing: n }));
+    if (typed && !names.includes(typed) && !validateName(typed))
+      items.unshift({ label: inert(typed), description: vscode.l10n.t('not listed — checked before adding'), thing: typed, typed: true, alwaysShow: true });
+    if (nextToken) items.push({ label: `$(ellipsis) ${vscode.l10n.t('Load more…')}`, more: true, alwaysShow: true });
+    pick.items = items;
+    pick.selectedItems = items.filter((i) => i.thing && selected.has(i.thing));
+  };
+  const loadPage = async () => {
+    pick.busy = true;
+    try {
+      const page = await service.listThings(nextToken, abort.signal);
+      names.push(...page.items.map((t) => t.name));
+      nextToken = page.nextToken;
+      render();
+    } finally {
+      pick.busy = false;
+    }
+  };
+  return new Promise<string[] | undefined>((resolve, reject) => {
+    const disposables: vscode.Disposable[] = [];
+    const finish = (v: string[] | undefined) => {
+      for (const d of disposables) d.dispose();
+      abort.abort();
+      pick.dispose();
+      resolve(v);
+    };
+    disposables.push(
+      pick.onDidChangeValue((v) => {
+        typed = v.trim();
+        render();
+      }),
+      pick.onDidChangeSelection((sel) => {
+        if (sel.some((i) => i.more)) {
+          pick.selectedItems = sel.filter((i) => !i.more);
+          loadPage().catch(reject);
+        }
+      }),
+      pick.onDidAccept(() => {
+        const chosen = pick.selectedItems.filter((i) => i.thing).map((i) => i.thing as string);
+        if (chosen.length === 0 && typed && !validateName(typed)) chosen.push(typed);
+        if (chosen.length > 0) finish([...new Set(chosen)]);
+      }),
+      pick.onDidHide(() => finish(undefined)),
+    );
+    pick.show();
+    loadPage().catch((e) => {
+      finish(undefined);
+      reject(e);
+    });
+  });
+}
+
+export function registerThingCommands(deps: Deps): vscode.Disposable[] {
+  const { provider, session, log } = deps;
+
+  /** Moves or adds `things` into `target`, telling the person first about things that leave another group. */
+  const addThings = async (service: BillingGroupService, target: GroupNode, things: string[], known: Map<string, string | undefined>): Promise<void> => {
+    // Where is each thing now? (DescribeThing; a typed name that does not exist stops here.)
+    const current = new Map(known);
+    for (const t of things) {
+      if (current.has(t)) continue;
+      try {
+        current.set(t, (await service.describeThing(t)).billingGroupName);
+      } catch (e) {
+        if (asProblem(e)?.code === 'ResourceNotFound') {
+          void vscode.window.showErrorMessage(vscode.l10n.t('There is no thing named {0} in this account and region.', inert(t)));
+          return;
+        }
+        throw e;
+      }
+    }
+    const moving = things.filter((t) => current.get(t) && current.get(t) !== target.name);
+    if (moving.length > 0) {
+      const move = vscode.l10n.t('Move');
+      const detail = moving.map((t) => vscode.l10n.t('{0} (now in {1})', inert(t), inert(current.get(t) ?? ''))).join('\n');
+      const message =
+        moving.length === 1
+          ? vscode.l10n.t('{0} is in billing group {1}. A thing belongs to one billing group at most: move it to {2}?', inert(moving[0]), inert(current.get(moving[0]) ?? ''), inert(target.name))
+          : vscode.l10n.t('{0} things are in other billing groups. Move them to {1}?', moving.length, inert(target.name));
+      if ((await vscode.window.showWarningMessage(message, { modal: true, detail }, move)) !== move) return;
+    }
+    const outcomes = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Adding {0} things to {1}', things.length, inert(target.name)), cancellable: true },
+      (progress, token) =>
+        runBulk(
+          things,
+          async (t) => {
+            const from = current.get(t);
+            // Leave the old group explicitly: AWS moves on add, but emulators may keep both memberships.
+            if (from && from !== target.name) await service.removeThingFromBillingGroup(from, t);
+            try {
+              await service.addThingToBillingGroup(target.name, t);
+            } catch (e) {
+              if (from && from !== target.name) await service.addThingToBillingGroup(from, t).catch(() => undefined);
+              throw e;
+            }
+          },
+          {
+            ...BULK_PACE,
+            isCancelled: () => token.isCancellationRequested,
+            onDone: (d, total) => progress.report({ message: `${d}/${total}`, increment: 100 / total }),
+          },
+        ),
+    );
+    const sources = new Set([...things.map((t) => current.get(t)).filter((g): g is string => !!g && g !== target.name)]);
+    provider.refreshGroup(target);
+    for (const s of sources) provider.refreshGroup(s);
+    const failed = outcomes.filter((o) => !o.ok);
+    if (failed.length > 0) await reportError(log, vscode.l10n.t('Adding things failed'), failed[0].error);
+    else void vscode.window.showInformationMessage(
+      things.length === 1
+        ? vscode.l10n.t('Added thing {0} to billing group {1}', inert(things[0]), inert(target.name))
+        : vscode.l10n.t('Added {0} things to billing group {1}', outcomes.length, inert(target.name)),
+    );
+  };
+
+  provider.confirmMove = async (things: ThingNode[], target: GroupNode) => {
+    try {
+      const { service } = await session.connect();
+      await addThings(service, target, things.map((t) => t.name), new Map(things.map((t) => [t.name, t.group.name])));
+      return true;
+    } catch (e) {
+      await reportError(log, vscode.l10n.t('Moving things failed'), e);
+      return false;
+    }
+  };
+
+  const addThing = async (arg?: unknown) => {
+    const group = await resolveGroup(deps, arg, vscode.l10n.t('Billing group to add things to'));
+    if (!group) return;
+    const { service } = await session.connect();
+    const things = await pickThings(service, group);
+    if (!things) return;
+    await addThings(service, group, things, new Map());
+  };
+
+  const removeThing = async (arg?: unknown) => {
+    let thing: ThingNode | undefined = isThingNode(arg) ? arg : undefined;
+    if (!thing) {
+      const group = await resolveGroup(deps, arg, vscode.l10n.t('Billing group to remove a thing from'));
+      if (!group) return;
+      const { service } = await session.connect();
+      const page = await service.listThingsInBillingGroup(group.name);
+      if (page.items.length === 0) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Billing group {0} has no things.', inert(group.name)));
+        return;
+      }
+      const picked = await vscode.window.showQuickPick(page.items.map((n) => ({ label: inert(n), name: n })), { placeHolder: vscode.l10n.t('Thing to remove') });
+      if (!picked) return;
+      thing = { kind: 'thing', name: picked.name, group };
+    }
+    const { service } = await session.connect();
+    await service.removeThingFromBillingGroup(thing.group.name, thing.name);
+    provider.refreshGroup(thing.group);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Removed thing {0} from billing group {1}', inert(thing.name), inert(thing.group.name)));
+  };
+
+  const guard =
+    (what: string, fn: (arg?: unknown) => Promise<void>) =>
+    async (arg?: unknown) => {
+      try {
+        await fn(arg);
+      } catch (e) {
+        await reportError(log, what, e);
+      }
+    };
+
+  return [
+    vscode.commands.registerCommand('iotBillingGroups.addThing', guard(vscode.l10n.t('Adding things failed'), addThing)),
+    vscode.commands.registerCommand('iotBillingGroups.removeThing', guard(vscode.l10n.t('Removing the thing failed'), removeThing)),
+  ];
+}

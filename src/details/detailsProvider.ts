@@ -1,0 +1,65 @@
+// "Show Billing Group Details": a read-only virtual JSON document (iot-billing-group:/NAME.json)
+// with everything the service says of the group. JSON in a text editor shows hostile text inertly.
+import * as vscode from 'vscode';
+import { inert } from '../core/displayText';
+import { asProblem } from '../problems';
+import type { Session } from '../session';
+
+export const DETAILS_SCHEME = 'iot-billing-group';
+
+export class DetailsProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.emitter.event;
+
+  constructor(private readonly session: Session) {}
+
+  static uriFor(name: string): vscode.Uri {
+    return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${name}.json` });
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
+    const name = uri.path.replace(/^\//, '').replace(/\.json$/, '');
+    const abort = new AbortController();
+    const sub = token.onCancellationRequested(() => abort.abort());
+    try {
+      const { service, connection } = await this.session.connect();
+      const d = await service.describeBillingGroup(name, abort.signal);
+      const [tags, things] = await Promise.all([
+        service.listTags(d.arn, abort.signal).catch((e: unknown) => ({ unavailable: asProblem(e)?.message ?? String(e) })),
+        service.listThingsInBillingGroup(name, undefined, abort.signal).catch((e: unknown) => ({ unavailable: asProblem(e)?.message ?? String(e) })),
+      ]);
+      const doc = {
+        name: d.name,
+        arn: d.arn,
+        id: d.id,
+        version: d.version ?? null,
+        description: d.description,
+        creationDate: d.creationDate?.toISOString() ?? null,
+        tags: Array.isArray(tags) ? Object.fromEntries(tags.map((t) => [t.key, t.value])) : tags,
+        things: 'items' in things ? things.items : things,
+        moreThings: 'items' in things ? Boolean(things.nextToken) : undefined,
+        profile: connection.profile,
+        region: connection.region,
+      };
+      return `${JSON.stringify(doc, null, 2)}\n`;
+    } catch (e) {
+      return `${JSON.stringify({ name, error: asProblem(e)?.message ?? String(e) }, null, 2)}\n`;
+    } finally {
+      sub.dispose();
+    }
+  }
+
+  /** Opens (or refreshes and focuses) the details of a group. */
+  async show(name: string): Promise<void> {
+    const uri = DetailsProvider.uriFor(name);
+    this.emitter.fire(uri);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.languages.setTextDocumentLanguage(doc, 'json');
+    await vscode.window.showTextDocument(doc, { preview: true });
+    void vscode.window.setStatusBarMessage(vscode.l10n.t('Details of {0}', inert(name)), 2000);
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}

@@ -1,0 +1,62 @@
+// Shows AWS problems to a person: the sentence from src/aws, and a button for the action that fixes it.
+import * as vscode from 'vscode';
+import type { ProblemAction } from './aws';
+import { inert } from './core/displayText';
+import type { Log } from './log';
+
+export interface ProblemLike {
+  code: string;
+  message: string;
+  action?: ProblemAction;
+}
+
+/** Recognises an AwsProblem by shape: it comes from the lazily loaded bundle. */
+export function asProblem(e: unknown): ProblemLike | undefined {
+  if (typeof e === 'object' && e !== null && (e as { awsProblem?: unknown }).awsProblem === true) return e as ProblemLike;
+  return undefined;
+}
+
+export function isCancellation(e: unknown): boolean {
+  const name = (e as { name?: string } | undefined)?.name;
+  return name === 'AbortError' || name === 'RequestAbortedError' || e instanceof vscode.CancellationError;
+}
+
+/** The command a problem's action runs, with its button title (undefined: no fix to offer). */
+export function actionCommand(action: ProblemAction | undefined): { title: string; command: string; arguments?: unknown[] } | undefined {
+  switch (action?.kind) {
+    case 'selectProfile':
+      return { title: vscode.l10n.t('Select AWS Profile'), command: 'iotBillingGroups.selectProfile' };
+    case 'selectRegion':
+      return { title: vscode.l10n.t('Select AWS Region'), command: 'iotBillingGroups.selectRegion' };
+    case 'ssoLogin':
+      return { title: vscode.l10n.t('Copy Login Command'), command: 'iotBillingGroups.internal.copyText', arguments: [`aws sso login --profile ${action.profile}`] };
+    case 'openSettings':
+      return { title: vscode.l10n.t('Open Settings'), command: 'workbench.action.openSettings', arguments: [action.setting] };
+    case 'openFile':
+      return { title: vscode.l10n.t('Open File'), command: 'vscode.open', arguments: [vscode.Uri.file(action.path)] };
+    case 'refresh':
+    case 'retry':
+    case 'reloadAndRetry':
+      return { title: vscode.l10n.t('Retry'), command: 'iotBillingGroups.refresh' };
+    case 'showExisting':
+      return { title: vscode.l10n.t('Show Existing'), command: 'iotBillingGroups.showDetails', arguments: [action.name] };
+    default:
+      return undefined;
+  }
+}
+
+/** One error notification for anything thrown by a command; cancellations stay silent. */
+export async function reportError(log: Log, what: string, e: unknown, extraButtons: Array<{ title: string; run: () => unknown }> = []): Promise<void> {
+  if (isCancellation(e)) return;
+  const problem = asProblem(e);
+  const message = problem ? problem.message : `${what}: ${e instanceof Error ? e.message : String(e)}`;
+  log.error(`${what}: ${problem ? problem.code : 'unexpected'}`, problem ? message : e);
+  const fix = actionCommand(problem?.action);
+  const buttons = [...extraButtons.map((b) => b.title), ...(fix ? [fix.title] : []), vscode.l10n.t('Show Log')];
+  const picked = await vscode.window.showErrorMessage(inert(message), ...buttons);
+  if (!picked) return;
+  const extra = extraButtons.find((b) => b.title === picked);
+  if (extra) await extra.run();
+  else if (fix && picked === fix.title) await vscode.commands.executeCommand(fix.command, ...(fix.arguments ?? []));
+  else if (picked === vscode.l10n.t('Show Log')) log.show();
+}

@@ -1,0 +1,51 @@
+// The tree view around the provider: reveal, selection, the view's description (active filter).
+import * as vscode from 'vscode';
+import { inert } from './core/displayText';
+import type { BillingGroupsProvider } from './tree/billingGroupsProvider';
+import { VIEW_ID } from './tree/billingGroupsProvider';
+import type { GroupNode, TreeNode } from './tree/nodes';
+
+export class TreeUi implements vscode.Disposable {
+  readonly view: vscode.TreeView<TreeNode>;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(readonly provider: BillingGroupsProvider) {
+    this.view = vscode.window.createTreeView(VIEW_ID, {
+      treeDataProvider: provider,
+      dragAndDropController: provider,
+      canSelectMany: true,
+      showCollapseAll: true,
+    });
+    this.disposables.push(this.view);
+  }
+
+  setFilter(prefix: string): void {
+    this.provider.setFilter(prefix);
+    this.view.description = prefix ? vscode.l10n.t('Filter: {0}*', inert(prefix)) : undefined;
+  }
+
+  /** Refreshes the list, makes sure the group is in it, and reveals it (selected, focused). */
+  async refreshAndReveal(name: string, arn: string, description?: string): Promise<GroupNode | undefined> {
+    this.provider.refresh();
+    try {
+      const node = await this.provider.ensureGroup(name, arn);
+      if (description !== undefined) this.provider.updateGroup(name, { description });
+      if (this.view.visible) await this.reveal(node);
+      return node;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async reveal(node: GroupNode): Promise<void> {
+    try {
+      await this.view.reveal(node, { select: true, focus: true, expand: false });
+    } catch {
+      /* the view may be hidden or the node gone after a refresh */
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
