@@ -17,7 +17,12 @@ import { isGroupNode } from './tree/nodes';
 import { TreeUi } from './treeUi';
 import { resolveGroup } from './commands/pickGroup';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** Returned by activate() for the extension-host tests (test/vscode); not a public API. */
+export interface TestingApi {
+  listRoot(): Promise<Array<{ kind: string; name?: string }>>;
+}
+
+export function activate(context: vscode.ExtensionContext): TestingApi {
   const log = new Log();
   const session = new Session(log);
   const provider = new BillingGroupsProvider(session, log);
@@ -55,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): void {
     warmAws();
     void statusBar.update();
   }
+  return { listRoot: () => provider.getChildren() };
 }
 
 export function deactivate(): void {}

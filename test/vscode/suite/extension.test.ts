@@ -1,0 +1,58 @@
+// Extension-host tests: the extension activates, registers the contract's commands, and lists and
+// creates billing groups through the real vscode API against moto (started by runTests.ts).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'iot-fleet-tools.aws-iot-billing-groups';
+const CONTRACT = [
+  'iotBillingGroups.create',
+  'iotBillingGroups.createWithForm',
+  'iotBillingGroups.refresh',
+  'iotBillingGroups.delete',
+  'iotBillingGroups.copyName',
+  'iotBillingGroups.copyArn',
+  'iotBillingGroups.selectProfile',
+  'iotBillingGroups.selectRegion',
+  'iotBillingGroups.showLog',
+  'iotBillingGroups.showDetails',
+  'iotBillingGroups.editDescription',
+  'iotBillingGroups.addThing',
+  'iotBillingGroups.removeThing',
+  'iotBillingGroups.editTags',
+  'iotBillingGroups.filter',
+  'iotBillingGroups.clearFilter',
+  'iotBillingGroups.openInConsole',
+];
+
+interface TestingApi {
+  listRoot(): Promise<Array<{ kind: string; name?: string }>>;
+}
+
+describe('AWS IoT Billing Groups in the extension host', () => {
+  let api: TestingApi;
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<TestingApi>(EXTENSION_ID);
+    assert.ok(ext, 'extension is installed');
+    api = await ext.activate();
+  });
+
+  it('registers every command of the contract', async () => {
+    const commands = new Set(await vscode.commands.getCommands(true));
+    for (const c of CONTRACT) assert.ok(commands.has(c), `${c} is registered`);
+  });
+
+  it('lists the billing groups of the emulator', async () => {
+    const endpoint = process.env.IOTBG_TEST_MOTO;
+    assert.ok(endpoint);
+    const res = await fetch(`${endpoint}/billing-groups/from-vscode-suite`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/iot/aws4_request' },
+      body: '{}',
+    });
+    assert.equal(res.status, 200);
+    await vscode.commands.executeCommand('iotBillingGroups.refresh');
+    const nodes = await api.listRoot();
+    assert.ok(nodes.some((n) => n.kind === 'group' && n.name === 'from-vscode-suite'), JSON.stringify(nodes));
+  });
+});
