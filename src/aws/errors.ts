@@ -78,7 +78,8 @@ export function toProblem(e: unknown, ctx: ErrorContext): AwsProblem {
   const p = (c: string, m: string, action?: ProblemAction) => new AwsProblem(c, m, action, requestId);
 
   // Credentials (thrown before any request is sent).
-  if (name === 'CredentialsProviderError' || name === 'TokenProviderError' || /credential_process|Could not resolve credentials|SSO/i.test(message) && !status) {
+  // An MFA prompt the person cancelled rejects with a plain Error from our own mfaCodeProvider.
+  if (name === 'CredentialsProviderError' || name === 'TokenProviderError' || /credential_process|Could not resolve credentials|SSO|\bMFA\b/i.test(message) && !status) {
     if (/sso/i.test(message) && /(expired|refresh|token)/i.test(message))
       return p('SsoSessionExpired', `The AWS SSO session of profile "${ctx.profile}" has expired or was never started. Run "aws sso login --profile ${ctx.profile}" in a terminal, then Refresh.`, {
         kind: 'ssoLogin',

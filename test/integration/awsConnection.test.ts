@@ -218,7 +218,7 @@ describe('AWS connection, profiles and credentials', () => {
     it('lists the profiles of both files, "default" first, without sso-session sections', async () => {
       const profiles = await layer().listProfiles();
       assert.equal(profiles[0], 'default');
-      assert.deepEqual([...profiles].sort(), ['badproc', 'default', 'eu', 'noregion', 'proc', 'sso', 'ssolegacy', 'withendpoint']);
+      assert.deepEqual([...profiles].sort(), ['badproc', 'default', 'eu', 'mfa', 'noregion', 'proc', 'sso', 'ssolegacy', 'withendpoint']);
       assert.ok(!profiles.some((p) => p.includes('corp')), 'the sso-session "corp" is not a profile');
     });
     it('sees a profile added to the credentials file without a new layer', async () => {
@@ -326,6 +326,37 @@ describe('AWS connection, profiles and credentials', () => {
       const p = await withProcessHome(aws.home, () => rejectsWithProblem(() => keep(l.service(conn).listBillingGroups()), 'SsoSessionExpired', 'ssoLogin'));
       assert.match(p.message, /aws sso login --profile ssolegacy/);
       assert.match(logged.at(-1)?.detail ?? '', /expired/);
+      assert.equal(recorder.requests.length, 0);
+    });
+  });
+
+  describe('assume-role with MFA (stops before STS, which would be real AWS)', () => {
+    it('without an MFA prompt: MfaRequired, nothing sent', async () => {
+      const l = layer();
+      const conn = await l.resolveConnection(settings({ profile: 'mfa', endpoint: recorder.endpoint }));
+      recorder.requests.length = 0;
+      await rejectsWithProblem(() => keep(l.service(conn).listBillingGroups()), 'MfaRequired', 'refresh');
+      assert.equal(recorder.requests.length, 0);
+    });
+    it('asks for the code with the mfa_serial; a cancelled prompt is MfaRequired, nothing sent', async () => {
+      const asked: string[] = [];
+      const l = createAwsLayer({
+        env: aws.env(),
+        log: (e) => logged.push(e),
+        client: {
+          maxAttempts: 1,
+          mfaCodeProvider: async (serial) => {
+            asked.push(serial);
+            throw new Error('MFA code entry was cancelled'); // what the extension's input box does on Escape
+          },
+        },
+      });
+      layers.push(l);
+      const conn = await l.resolveConnection(settings({ profile: 'mfa', endpoint: recorder.endpoint }));
+      recorder.requests.length = 0;
+      const p = await rejectsWithProblem(() => keep(l.service(conn).listBillingGroups()), 'MfaRequired', 'refresh');
+      assert.match(p.message, /"mfa"/);
+      assert.deepEqual(asked, ['arn:aws:iam::123456789012:mfa/tester']);
       assert.equal(recorder.requests.length, 0);
     });
   });

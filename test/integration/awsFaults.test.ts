@@ -103,7 +103,7 @@ describe('faults between the SDK and the service', () => {
       assert.equal(calls[0].attempts, 2);
     });
 
-    it('a response that never comes ends at the request timeout and is retried', async () => {
+    it('a response that never comes ends at the request timeout and is retried', { timeout: 10_000 }, async () => {
       const svc = await service({ requestTimeoutMs: 500 });
       proxy.addRule({ match: list, fault: 'hang' });
       const started = Date.now();
@@ -148,7 +148,7 @@ describe('faults between the SDK and the service', () => {
       const p = await persistent('reset', 'EndpointUnreachable');
       assert.match(p.message, /after 3 attempts/);
     });
-    it('a response that never comes → EndpointUnreachable after maxAttempts × requestTimeout', async () => {
+    it('a response that never comes → EndpointUnreachable after maxAttempts × requestTimeout', { timeout: 10_000 }, async () => {
       const svc = await service({ requestTimeoutMs: 500, maxAttempts: 2 });
       proxy.addRule({ match: list, fault: 'hang', times: Infinity });
       const started = Date.now();

@@ -56,6 +56,8 @@ export function ssoCacheFile(home: string, id: string): string {
  * - badproc: credential_process = node script that exits 1
  * - sso: sso_session "corp" with an expired token cache (no refresh token: nothing is fetched)
  * - ssolegacy: sso_start_url form with an expired token cache
+ * - mfa: assume-role from "default" with mfa_serial (only the MFA prompt is reachable offline: the
+ *   role itself would be assumed with real STS)
  * - withendpoint (if options.endpointUrl): static keys, region, endpoint_url
  */
 export function makeAwsHome(options: AwsHomeOptions = {}): AwsHome {
@@ -108,6 +110,12 @@ export function makeAwsHome(options: AwsHomeOptions = {}): AwsHome {
     'sso_region = us-east-1',
     'sso_account_id = 123456789012',
     'sso_role_name = Developer',
+    'region = us-east-1',
+    '',
+    '[profile mfa]',
+    'role_arn = arn:aws:iam::123456789012:role/Admin',
+    'source_profile = default',
+    'mfa_serial = arn:aws:iam::123456789012:mfa/tester',
     'region = us-east-1',
     '',
     ...(options.endpointUrl ? ['[profile withendpoint]', 'region = us-east-1', `endpoint_url = ${options.endpointUrl}`, ''] : []),
