@@ -16,8 +16,8 @@ export const REPO_ROOT: string = (() => {
   }
 })();
 
-/** The packaged extension `npm run package` writes. */
-export const DEFAULT_VSIX = path.join(REPO_ROOT, 'aws-iot-billing-groups.vsix');
+/** The packaged extension `npm run package` writes ($E2E_VSIX overrides it). */
+export const DEFAULT_VSIX = process.env.E2E_VSIX ? path.resolve(process.env.E2E_VSIX) : path.join(REPO_ROOT, 'aws-iot-billing-groups.vsix');
 
 export const CODE_SERVER_BIN = path.join(REPO_ROOT, 'test', 'e2e', 'node_modules', '.bin', 'code-server');
 
@@ -226,9 +226,18 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
+  const killAll = () => {
     for (const child of live) killGroup(child, 'SIGKILL');
-  });
+  };
+  process.on('exit', killAll);
+  // A test run stopped with Ctrl+C or by the runner must not leave servers behind.
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      killAll();
+      // Exit as the signal would have, unless someone else handles it (and exits when done).
+      if (process.listenerCount(signal) === 0) process.exit(code);
+    });
+  }
 }
 
 export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
