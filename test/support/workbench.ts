@@ -552,8 +552,9 @@ export class Workbench {
   }
 
   /**
-   * The hover (tooltip) text of a row: points at its label and waits for the tooltip. A hover can
-   * vanish when the tree re-renders under it, so it points again until one stays (within the timeout).
+   * The hover (tooltip) text of a row: points at its label and waits for the tooltip. The first
+   * pointing at an item whose tooltip the extension resolves lazily does not always show it, so it
+   * points again (as a person would) until one shows, within the timeout.
    */
   async treeItemTooltip(label: string | RegExp, options: { view?: ViewRef; timeout?: number } = {}): Promise<string> {
     const view = options.view ?? BILLING_GROUPS_VIEW;
@@ -567,7 +568,7 @@ export class Workbench {
         await this.viewPane(view).locator('.monaco-list[role="tree"]').first().focus();
         await this.treeItem(label, view).locator(SELECTORS.treeRowLabel).hover();
         try {
-          await hover.waitFor({ state: 'visible', timeout: 5_000 });
+          await hover.waitFor({ state: 'visible', timeout: 4_000 });
           const text = (await hover.innerText()).trim();
           return typeof label === 'string' && !text.includes(label) ? undefined : text;
         } catch {
