@@ -7,20 +7,8 @@ import { CreateBillingGroupCommand, CreateThingCommand, DescribeBillingGroupComm
 import { ConfigurationConflict, createAwsLayer, isAwsProblem, type AwsLayer, type BillingGroupService, type CallLog } from '../../src/aws/index';
 import { makeAwsHome, type AwsHome } from '../support/awsFiles';
 import { startMoto, type MotoServer } from '../support/moto';
+import { rejectsWithProblem } from '../support/assertProblem';
 
-async function rejectsWithProblem(fn: () => Promise<unknown>, code: string, actionKind?: string) {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught !== undefined, `expected an AwsProblem ${code}, but the call succeeded`);
-  assert.ok(isAwsProblem(caught), `expected an AwsProblem ${code}, got ${String(caught)}`);
-  assert.equal(caught.code, code, `code of "${caught.message}"`);
-  if (actionKind !== undefined) assert.equal(caught.action?.kind, actionKind);
-  return caught;
-}
 
 /** Runs `task` over `items`, `width` at a time. */
 async function inParallel<T>(items: T[], width: number, task: (item: T) => Promise<unknown>): Promise<void> {

@@ -5,26 +5,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import { createAwsLayer, isAwsProblem, type AwsLayer, type CallLog, type ConnectionSettings } from '../../src/aws/index';
+import { createAwsLayer, type AwsLayer, type CallLog, type ConnectionSettings } from '../../src/aws/index';
 import { ACCESS_KEYS, makeAwsHome, SECRETS, withProcessHome, type AwsHome } from '../support/awsFiles';
 import { freePort, startMoto, type MotoServer } from '../support/moto';
+import { rejectsWithProblem } from '../support/assertProblem';
 
 const settings = (s: Partial<ConnectionSettings> = {}): ConnectionSettings => ({ profile: '', region: '', endpoint: '', ...s });
 
 /** Asserts that `fn` rejects with an AwsProblem of this code (and action kind), and returns it. */
-async function rejectsWithProblem(fn: () => Promise<unknown>, code: string, actionKind?: string) {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught !== undefined, `expected an AwsProblem ${code}, but the call succeeded`);
-  assert.ok(isAwsProblem(caught), `expected an AwsProblem ${code}, got ${String(caught)}`);
-  assert.equal(caught.code, code, `code of "${caught.message}"`);
-  if (actionKind !== undefined) assert.equal(caught.action?.kind, actionKind);
-  return caught;
-}
 
 /** A loopback HTTP server that answers every request like an empty ListBillingGroups, and keeps its headers. */
 interface Recorder {

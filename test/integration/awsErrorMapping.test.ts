@@ -4,9 +4,10 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
-import { createAwsLayer, isAwsProblem, type AwsLayer, type BillingGroupService, type CallLog } from '../../src/aws/index';
+import { createAwsLayer, type AwsLayer, type BillingGroupService, type CallLog } from '../../src/aws/index';
 import { makeAwsHome, type AwsHome } from '../support/awsFiles';
 import { freePort } from '../support/moto';
+import { rejectsWithProblem } from '../support/assertProblem';
 
 interface Answer {
   status: number;
@@ -16,19 +17,6 @@ interface Answer {
   contentType?: string;
 }
 
-async function rejectsWithProblem(fn: () => Promise<unknown>, code: string, actionKind?: string) {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught !== undefined, `expected an AwsProblem ${code}, but the call succeeded`);
-  assert.ok(isAwsProblem(caught), `expected an AwsProblem ${code}, got ${String(caught)}`);
-  assert.equal(caught.code, code, `code of "${caught.message}"`);
-  if (actionKind !== undefined) assert.equal(caught.action?.kind, actionKind);
-  return caught;
-}
 
 describe('service errors the emulator never sends', () => {
   let server: http.Server;

@@ -4,25 +4,13 @@
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateBillingGroupCommand, IoTClient, ListBillingGroupsCommand } from '@aws-sdk/client-iot';
-import { createAwsLayer, isAwsProblem, type AwsLayer, type BillingGroupService, type CallLog } from '../../src/aws/index';
+import { createAwsLayer, type AwsLayer, type BillingGroupService, type CallLog } from '../../src/aws/index';
 import type { ClientOptions } from '../../src/aws/client';
 import { makeAwsHome, type AwsHome } from '../support/awsFiles';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
 import { startMoto, type MotoServer } from '../support/moto';
+import { rejectsWithProblem } from '../support/assertProblem';
 
-async function rejectsWithProblem(fn: () => Promise<unknown>, code: string, actionKind?: string) {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught !== undefined, `expected an AwsProblem ${code}, but the call succeeded`);
-  assert.ok(isAwsProblem(caught), `expected an AwsProblem ${code}, got ${String(caught)}`);
-  assert.equal(caught.code, code, `code of "${caught.message}"`);
-  if (actionKind !== undefined) assert.equal(caught.action?.kind, actionKind);
-  return caught;
-}
 
 describe('faults between the SDK and the service', () => {
   let moto: MotoServer;
