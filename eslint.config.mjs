@@ -10,6 +10,8 @@ export default tseslint.config(
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      // `import vscode = require('vscode')` keeps one API object; a namespace import copies it per module.
+      '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }],
       eqeqeq: ['error', 'always'],
       'no-restricted-properties': ['error', { property: 'innerHTML', message: 'Never render untrusted text as HTML.' }],
     },

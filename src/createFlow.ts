@@ -1,7 +1,7 @@
 // Creating a billing group, shared by the quick pick and the form: progress notification, the call,
 // then the answer as a notification (created / already existed unchanged / conflict), tree refresh
 // and reveal. The caller keeps what was typed; on failure it can offer to edit and retry.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { CreateResult } from './aws';
 import { inert } from './core/displayText';
 import type { BillingGroupInput } from './core/validation';

@@ -1,7 +1,7 @@
 // "Create Billing Group" as a multi-step quick pick: name, description, tags, confirm.
 // Every step has a step counter and a back button; values survive going back and forth; Escape
 // cancels without a call; "Open in Form" moves what was typed into the webview form.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { formatTagText, parseTagText } from './core/tagText';
 import { inert } from './core/displayText';
 import { validateDescription, validateName, validateTags, type BillingGroupInput } from './core/validation';

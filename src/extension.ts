@@ -1,5 +1,5 @@
 // Wires the parts together. Activation does no AWS work and loads no SDK code (see awsLoader.ts).
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { warmAws } from './awsLoader';
 import { registerConnectionCommands } from './commands/connectionCommands';
 import { registerCreateCommands } from './commands/createCommands';

@@ -1,5 +1,5 @@
 // The "AWS IoT Billing Groups" log: one line per AWS call, and problems. Never a secret.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { CallLog } from './aws';
 import { redact } from './core/redact';
 

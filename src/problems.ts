@@ -1,5 +1,5 @@
 // Shows AWS problems to a person: the sentence from src/aws, and a button for the action that fixes it.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ProblemAction } from './aws';
 import { inert } from './core/displayText';
 import type { Log } from './log';

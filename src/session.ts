@@ -2,7 +2,7 @@
 // Every change (settings, the AWS files) starts a new generation, so that a load begun for one
 // account can never show its groups under another.
 import * as fs from 'node:fs';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { AwsLayer, BillingGroupService, Connection, ConnectionSettings } from './aws';
 import { loadAws } from './awsLoader';
 import { awsFilePaths } from './core/awsFilePaths';

@@ -1,5 +1,5 @@
 // Status-bar item "profile @ region"; clicking it opens the profile picker.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { inert } from './core/displayText';
 import type { Session } from './session';
 import { readSettings } from './session';

@@ -1,5 +1,5 @@
 // The tree view around the provider: reveal, selection, the view's description (active filter).
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { inert } from './core/displayText';
 import type { BillingGroupsProvider } from './tree/billingGroupsProvider';
 import { VIEW_ID } from './tree/billingGroupsProvider';
@@ -22,6 +22,10 @@ export class TreeUi implements vscode.Disposable {
   setFilter(prefix: string): void {
     this.provider.setFilter(prefix);
     this.view.description = prefix ? vscode.l10n.t('Filter: {0}*', inert(prefix)) : undefined;
+    // The description is not shown while the view is alone in its container (VS Code merges its
+    // header into the container's title, without the description): the message above the tree
+    // says it in every layout.
+    this.view.message = prefix ? vscode.l10n.t('Showing billing groups whose names start with "{0}".', inert(prefix)) : undefined;
   }
 
   /** Refreshes the list, makes sure the group is in it, and reveals it (selected, focused). */

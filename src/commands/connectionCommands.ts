@@ -1,5 +1,5 @@
 // Select AWS Profile / Select AWS Region / Show Log.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { IOT_REGIONS } from '../core/regions';
 import { inert } from '../core/displayText';
 import { reportError } from '../problems';

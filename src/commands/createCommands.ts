@@ -1,7 +1,7 @@
 // "Create Billing Group" from the palette, the view's title bar and the context menu (quick pick),
 // and "Create Billing Group (Form)". What was typed is never lost: a failed create offers
 // "Edit and Retry", which reopens the wizard with every value as it was.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { runCreate } from '../createFlow';
 import { runCreateWizard, type WizardValues } from '../createWizard';
 import { parseTagText } from '../core/tagText';

@@ -1,6 +1,6 @@
 // Commands on billing groups: refresh, load more, delete (one or many), copy, console, filter,
 // edit description, edit tags. Typed input survives every error ("Edit and Retry").
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { runBulk } from '../core/bulk';
 import { inert } from '../core/displayText';
 import { consoleUrl } from '../core/regions';
@@ -44,7 +44,9 @@ export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
         : vscode.l10n.t('Delete {0} billing groups?', names.length);
     const detail =
       (names.length > 1 ? `${names.slice(0, 20).map((n) => inert(n)).join('\n')}${names.length > 20 ? `\n… ${vscode.l10n.t('and {0} more', names.length - 20)}` : ''}\n\n` : '') +
-      vscode.l10n.t('The things in it are not deleted; they no longer belong to a billing group.');
+      (names.length === 1
+        ? vscode.l10n.t('The things in it are not deleted; they no longer belong to a billing group.')
+        : vscode.l10n.t('The things in them are not deleted; they no longer belong to a billing group.'));
     if ((await vscode.window.showWarningMessage(message, { modal: true, detail }, confirm)) !== confirm) return;
     const { service } = await session.connect();
     const outcomes = await vscode.window.withProgress(

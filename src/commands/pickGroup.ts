@@ -1,5 +1,5 @@
 // A command that acts on a billing group, run from the palette without one, asks for it.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { inert } from '../core/displayText';
 import type { GroupNode } from '../tree/nodes';
 import { isGroupNode } from '../tree/nodes';

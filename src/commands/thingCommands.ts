@@ -1,7 +1,7 @@
 // Things in billing groups: add (picked from the account's things, several at once), remove,
 // and move by drag and drop. A thing belongs to at most one billing group: adding it to another
 // moves it, and the person is told before it happens.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { BillingGroupService } from '../aws';
 import { runBulk } from '../core/bulk';
 import { inert } from '../core/displayText';
@@ -114,7 +114,14 @@ export function registerThingCommands(deps: Deps): vscode.Disposable[] {
       if ((await vscode.window.showWarningMessage(message, { modal: true, detail }, move)) !== move) return;
     }
     const outcomes = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Adding {0} things to {1}', things.length, inert(target.name)), cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title:
+          things.length === 1
+            ? vscode.l10n.t('Adding thing {0} to {1}', inert(things[0]), inert(target.name))
+            : vscode.l10n.t('Adding {0} things to {1}', things.length, inert(target.name)),
+        cancellable: true,
+      },
       (progress, token) =>
         runBulk(
           things,

@@ -1,6 +1,6 @@
 // "Show Billing Group Details": a read-only virtual JSON document (iot-billing-group:/NAME.json)
 // with everything the service says of the group. JSON in a text editor shows hostile text inertly.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { inert } from '../core/displayText';
 import { asProblem } from '../problems';
 import type { Session } from '../session';

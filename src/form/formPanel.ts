@@ -13,8 +13,7 @@
 //   success the form closes (the notification says what happened and offers Reveal / Copy ARN);
 //   on failure it stays with every value as typed and the error next to the field it concerns.
 //   One create at a time per form: a second one (double-click, Enter held) is ignored.
-import { randomBytes } from 'node:crypto';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { FormOpener } from '../commands/createCommands';
 import type { Deps } from '../commands/deps';
 import { runCreate } from '../createFlow';
@@ -256,7 +255,8 @@ export class FormPanelController implements FormOpener, vscode.Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(18).toString('base64');
+    // A fresh cryptographic nonce per load (Web Crypto: no node:crypto load at activation).
+    const nonce = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(18))).toString('base64');
     const root = this.deps.context.extensionUri;
     const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview', 'form.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'media', 'webview', 'form.css'));

@@ -1,7 +1,7 @@
 // The Billing Groups tree: groups of the current account and region page by page (one
 // ListBillingGroups call per page, never one call per group), a group's things on expansion,
 // error and empty states, and drag and drop of things between groups.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Connected, Session } from '../session';
 import { inert } from '../core/displayText';
 import { actionCommand, asProblem, isCancellation, type ProblemLike } from '../problems';
@@ -131,7 +131,21 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
 
   // --- TreeDataProvider ---
 
+  /** Group items are built once per node and description (thousands of groups, redrawn per page). */
+  private readonly groupItems = new WeakMap<GroupNode, { description: string | undefined; item: vscode.TreeItem }>();
+
   getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (node.kind === 'group') {
+      const cached = this.groupItems.get(node);
+      if (cached && cached.description === node.description) return cached.item;
+      const item = this.buildTreeItem(node);
+      this.groupItems.set(node, { description: node.description, item });
+      return item;
+    }
+    return this.buildTreeItem(node);
+  }
+
+  private buildTreeItem(node: TreeNode): vscode.TreeItem {
     switch (node.kind) {
       case 'group': {
         const item = new vscode.TreeItem(inert(node.name), vscode.TreeItemCollapsibleState.Collapsed);
