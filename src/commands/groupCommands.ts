@@ -182,9 +182,9 @@ export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('iotBillingGroups.refresh', (arg?: unknown) => {
       if (isGroupNode(arg)) provider.refreshGroup(arg, 0);
-      else {
-        session.reset('refresh');
-      }
+      // After a problem, start over (re-read the AWS files, new client); otherwise keep the warm client.
+      else if (provider.viewState === 'ready' || provider.viewState === 'empty' || provider.viewState === 'emptyFilter') provider.refresh();
+      else session.reset('refresh');
     }),
     vscode.commands.registerCommand('iotBillingGroups.loadMore', guard(vscode.l10n.t('Loading more failed'), (node?: LoadMoreNode) => provider.loadMore(node))),
     vscode.commands.registerCommand('iotBillingGroups.delete', guard(vscode.l10n.t('Deleting failed'), deleteGroups)),
