@@ -16,16 +16,27 @@ export class TreeUi implements vscode.Disposable {
       canSelectMany: true,
       showCollapseAll: true,
     });
-    this.disposables.push(this.view);
+    this.disposables.push(this.view, provider.onDidChangeState(() => this.showFilterMessage()));
   }
 
   setFilter(prefix: string): void {
     this.provider.setFilter(prefix);
     this.view.description = prefix ? vscode.l10n.t('Filter: {0}*', inert(prefix)) : undefined;
-    // The description is not shown while the view is alone in its container (VS Code merges its
-    // header into the container's title, without the description): the message above the tree
-    // says it in every layout.
-    this.view.message = prefix ? vscode.l10n.t('Showing billing groups whose names start with "{0}".', inert(prefix)) : undefined;
+    this.showFilterMessage();
+  }
+
+  /**
+   * The description is not shown while the view is alone in its container (VS Code merges its
+   * header into the container's title, without the description): the message above the tree says
+   * it in every layout. Not when nothing matches: VS Code shows the welcome content (which says so
+   * and offers Clear Filter) only while the view has no message.
+   */
+  private showFilterMessage(): void {
+    const prefix = this.provider.filter;
+    this.view.message =
+      prefix && this.provider.viewState !== 'emptyFilter'
+        ? vscode.l10n.t('Showing billing groups whose names start with "{0}".', inert(prefix))
+        : undefined;
   }
 
   /** Refreshes the list, makes sure the group is in it, and reveals it (selected, focused). */

@@ -90,7 +90,7 @@ export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
     const g = await resolveGroup(deps, arg, vscode.l10n.t('Billing group whose ARN to copy'));
     if (!g) return;
     await vscode.env.clipboard.writeText(g.arn);
-    void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', g.arn), 3000);
+    void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', inert(g.arn)), 3000);
   };
 
   const openInConsole = async (arg?: unknown) => {
@@ -180,11 +180,16 @@ export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
   };
 
   return [
-    vscode.commands.registerCommand('iotBillingGroups.refresh', (arg?: unknown) => {
-      if (isGroupNode(arg)) provider.refreshGroup(arg, 0);
+    // The whole list. VS Code hands view-title actions the tree's focused item as argument, so this
+    // must not look at its argument: with a group focused, the title's Refresh would reload only that
+    // group's things. The group context menu's "Refresh" is refreshGroup.
+    vscode.commands.registerCommand('iotBillingGroups.refresh', () => {
       // After a problem, start over (re-read the AWS files, new client); otherwise keep the warm client.
-      else if (provider.viewState === 'ready' || provider.viewState === 'empty' || provider.viewState === 'emptyFilter') provider.refresh();
+      if (provider.viewState === 'ready' || provider.viewState === 'empty' || provider.viewState === 'emptyFilter') provider.refresh();
       else session.reset('refresh');
+    }),
+    vscode.commands.registerCommand('iotBillingGroups.refreshGroup', (arg?: unknown) => {
+      if (isGroupNode(arg)) provider.refreshGroup(arg, 0);
     }),
     vscode.commands.registerCommand('iotBillingGroups.loadMore', guard(vscode.l10n.t('Loading more failed'), (node?: LoadMoreNode) => provider.loadMore(node))),
     vscode.commands.registerCommand('iotBillingGroups.delete', guard(vscode.l10n.t('Deleting failed'), deleteGroups)),

@@ -13,12 +13,24 @@ export class DetailsProvider implements vscode.TextDocumentContentProvider, vsco
 
   constructor(private readonly session: Session) {}
 
+  /**
+   * The document of a group. Its path is what the tab, the editor title and the window title show:
+   * a name holding controls or bidi marks (only an emulator allows them) is shown there inert, with
+   * visible <U+XXXX> markers, and the real name travels in the query. Valid names keep `/NAME.json`.
+   */
   static uriFor(name: string): vscode.Uri {
-    return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${name}.json` });
+    const shown = inert(name);
+    if (shown === name) return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${name}.json` });
+    return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${shown}.json`, query: new URLSearchParams({ name }).toString() });
+  }
+
+  /** The group a details URI is about (see uriFor). */
+  static nameOf(uri: vscode.Uri): string {
+    return new URLSearchParams(uri.query).get('name') ?? uri.path.replace(/^\//, '').replace(/\.json$/, '');
   }
 
   async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
-    const name = uri.path.replace(/^\//, '').replace(/\.json$/, '');
+    const name = DetailsProvider.nameOf(uri);
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
     try {

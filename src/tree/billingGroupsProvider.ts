@@ -26,6 +26,12 @@ interface ListState<T> {
   loading?: Promise<void>;
 }
 
+/** Problems of the first page that a welcome view (with the button that fixes them) shows instead of an error item. */
+const WELCOME_PROBLEMS: ReadonlyMap<string, ViewState> = new Map<string, ViewState>([
+  ['NoCredentials', 'notConfigured'],
+  ['NoRegion', 'noRegion'],
+]);
+
 const emptyList = <T>(): ListState<T> => ({ items: [], loaded: false });
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -190,7 +196,7 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
   async resolveTreeItem(item: vscode.TreeItem, node: TreeNode, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
     if (!isGroupNode(node)) return item;
     // Description and creation date are fetched only when the tooltip is asked for.
-    const lines = [inert(node.name), node.arn];
+    const lines = [inert(node.name), inert(node.arn)]; // the ARN holds the name: inert too
     try {
       const { service } = await this.session.connect();
       const abort = new AbortController();
@@ -237,7 +243,9 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
     if (!this.root.loaded && !this.root.loading) this.setState('loading');
     await this.ensureRoot();
     const list = this.root;
-    if (list.error) return [this.problemNode('root', list.error)];
+    // No credentials or no region: an empty tree, so that VS Code shows the welcome view for the
+    // state (it shows welcome content only while the tree is empty), with its button that fixes it.
+    if (list.error) return WELCOME_PROBLEMS.has(list.error.code) ? [] : [this.problemNode('root', list.error)];
     const nodes: TreeNode[] = [...list.items];
     if (list.pageError) nodes.push(this.problemNode('root-page', list.pageError, undefined, { title: vscode.l10n.t('Retry'), command: 'iotBillingGroups.loadMore', arguments: [{ kind: 'loadMore' }] }));
     else if (list.nextToken) nodes.push({ kind: 'loadMore' });
@@ -271,7 +279,7 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
         this.setState('ready');
       } else {
         list.error = problem;
-        this.setState(problem.code === 'NoCredentials' ? 'notConfigured' : problem.code === 'NoRegion' ? 'noRegion' : 'error');
+        this.setState(WELCOME_PROBLEMS.get(problem.code) ?? 'error');
       }
     } finally {
       if (epoch === this.epoch) list.loading = undefined;
