@@ -32,6 +32,11 @@ const WELCOME_PROBLEMS: ReadonlyMap<string, ViewState> = new Map<string, ViewSta
   ['NoRegion', 'noRegion'],
 ]);
 
+function firstSentence(message: string): string {
+  const end = message.search(/[.!?](\s|$)/);
+  return end > 0 ? message.slice(0, end + 1) : message;
+}
+
 const emptyList = <T>(): ListState<T> => ({ items: [], loaded: false });
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -345,7 +350,9 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
     return {
       kind: 'message',
       id: `problem/${id}`,
-      label: inert(problem.message),
+      // The first sentence as the label, so the fix (the item's description) stays visible in a
+      // narrow sidebar; the whole message is the tooltip.
+      label: inert(firstSentence(problem.message)),
       detail: inert(problem.message),
       icon: 'error',
       parent,
