@@ -84,6 +84,10 @@ export async function startMoto(options: { port?: number } = {}): Promise<MotoSe
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith('AWS_')) delete env[k];
   const child = spawn(cmd, [...args, '-H', '127.0.0.1', '-p', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Never leave an emulator behind when the test process ends early (a failed or interrupted run).
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   let out = '';
   const keep = (b: Buffer) => {
     out = (out + b.toString()).slice(-20_000);
