@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { REPO_ROOT } from '../support/codeServer';
+import { DEFAULT_VSIX, REPO_ROOT } from '../support/codeServer';
 import { MotoServer, startMoto } from '../support/moto';
 import { waitUntil, withWorkbench } from '../support/workbench';
 
@@ -58,7 +58,7 @@ test('extension-host suite (test/vscode) passes inside code-server\'s extension 
       config: '[default]\nregion = us-east-1\n',
       credentials: '[default]\naws_access_key_id = testing\naws_secret_access_key = testing\n',
     },
-    vsix: [path.join(REPO_ROOT, 'aws-iot-billing-groups.vsix'), runnerVsix],
+    vsix: [DEFAULT_VSIX, runnerVsix],
     env: { IOTBG_SUITE_INDEX: suite, IOTBG_MOCHA_REPORT: report, IOTBG_TEST_MOTO: moto.endpoint },
   };
   await withWorkbench('extension-host suite', { server }, async ({ wb }) => {
