@@ -37,6 +37,10 @@ function firstSentence(message: string): string {
   return end > 0 ? message.slice(0, end + 1) : message;
 }
 
+/** Shared by every item: thousands of groups need not carry an icon object each. */
+const GROUP_ICON = new vscode.ThemeIcon('credit-card');
+const THING_ICON = new vscode.ThemeIcon('circuit-board');
+
 const emptyList = <T>(): ListState<T> => ({ items: [], loaded: false });
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -162,16 +166,16 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
         const item = new vscode.TreeItem(inert(node.name), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `bg/${node.name}`;
         item.contextValue = 'billingGroup';
-        item.iconPath = new vscode.ThemeIcon('credit-card');
-        if (node.description) item.description = inert(node.description, 80);
+        item.iconPath = GROUP_ICON;
         item.accessibilityInformation = { label: vscode.l10n.t('Billing group {0}', inert(node.name)) };
+        if (node.description) item.description = inert(node.description, 80);
         return item;
       }
       case 'thing': {
         const item = new vscode.TreeItem(inert(node.name), vscode.TreeItemCollapsibleState.None);
         item.id = `bg/${node.group.name}/thing/${node.name}`;
         item.contextValue = 'thing';
-        item.iconPath = new vscode.ThemeIcon('circuit-board');
+        item.iconPath = THING_ICON;
         item.tooltip = vscode.l10n.t('Thing {0} in billing group {1}', inert(node.name), inert(node.group.name));
         return item;
       }
