@@ -19,6 +19,10 @@ describe('inert', () => {
     assert.ok(shown.includes('click'));
   });
 
+  it('breaks icon syntax so "$(name)" stays text in notifications and quick picks', () => {
+    assert.ok(!inert('pay $(credit-card) now').includes('$('));
+  });
+
   it('truncates to the limit with an ellipsis', () => {
     assert.equal(inert('x'.repeat(2028), 80).length, 80);
     assert.ok(inert('x'.repeat(2028), 80).endsWith('…'));
@@ -30,6 +34,7 @@ describe('inert', () => {
         const out = inert(s);
         assert.ok(!/[\p{Cc}\u202A-\u202E\u2066-\u2069\u200E\u200F]/u.test(out));
         assert.ok(!out.includes(']('));
+        assert.ok(!out.includes('$('));
       }),
     );
   });
