@@ -1,0 +1,154 @@
+// TEST CODE ONLY — the test suite's version layer for moto. Not part of the extension, never shipped.
+//
+// moto_server's DescribeBillingGroup has no `version`, so the extension's optimistic locking
+// (UpdateBillingGroup with expectedVersion, VersionConflictException on a stale one) cannot be seen
+// against it. This tiny HTTP layer sits in front of moto (or of another layer) and:
+//   - DescribeBillingGroup  forwarded; a 200 answer gets `version` added: a per-group counter that
+//                           starts at 1
+//   - UpdateBillingGroup    the next N (conflictNext(n)) are answered here with 409
+//                           VersionConflictException and not forwarded; the others are forwarded, and a
+//                           successful one bumps that group's counter (and its answer carries the new version)
+//   - every UpdateBillingGroup is recorded with the expectedVersion it carried (undefined if none)
+// Everything else passes through unchanged. It does not check expectedVersion against the counter:
+// conflicts happen when the test says so, which is what the scenarios need.
+import * as http from 'node:http';
+import type * as net from 'node:net';
+import { freePort } from './moto';
+import { forward, iotOperation, parseBody, readBody, sendAwsError, sendUpstreamResponse, UpstreamResponse } from './faultProxy';
+
+export interface RecordedUpdate {
+  group: string;
+  /** The expectedVersion in the request body, undefined if the request had none. */
+  expectedVersion: number | undefined;
+  /** Answered here with a VersionConflictException (true) or forwarded to the upstream (false). */
+  conflicted: boolean;
+  /** Status the client was answered with. */
+  status: number;
+  body: unknown;
+}
+
+export interface VersionLayer {
+  readonly endpoint: string;
+  /** Every UpdateBillingGroup, in order of completion. */
+  readonly updates: RecordedUpdate[];
+  /** Answer the next `n` UpdateBillingGroup requests with 409 VersionConflictException. */
+  conflictNext(n?: number): void;
+  /** The current version of a group (1 until a forwarded update succeeds). */
+  versionOf(group: string): number;
+  /** Forgets counters, pending conflicts and recorded updates. */
+  clear(): void;
+  stop(): Promise<void>;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function groupName(pathname: string): string {
+  const raw = pathname.slice('/billing-groups/'.length);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** The answer with a replaced JSON body (Content-Length is recomputed by sendUpstreamResponse). */
+function withJson(up: UpstreamResponse, value: unknown): UpstreamResponse {
+  return { ...up, body: Buffer.from(JSON.stringify(value)) };
+}
+
+export async function startVersionLayer(upstream: string): Promise<VersionLayer> {
+  const upstreamUrl = new URL(upstream);
+  const versions = new Map<string, number>();
+  const updates: RecordedUpdate[] = [];
+  const sockets = new Set<net.Socket>();
+  let pendingConflicts = 0;
+  const versionOf = (g: string) => versions.get(g) ?? 1;
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const raw = await readBody(req);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const path = req.url ?? '/';
+    const url = new URL(path, 'http://version-layer.invalid');
+    const op = iotOperation(method, url.pathname);
+
+    if (op === 'UpdateBillingGroup') {
+      const group = groupName(url.pathname);
+      const body = parseBody(raw);
+      const expectedVersion = isObject(body) && typeof body.expectedVersion === 'number' ? body.expectedVersion : undefined;
+      if (pendingConflicts > 0) {
+        pendingConflicts--;
+        sendAwsError(res, 409, 'VersionConflictException', `The version of billing group ${group} does not match the expected version.`);
+        updates.push({ group, expectedVersion, conflicted: true, status: 409, body });
+        return;
+      }
+      let up: UpstreamResponse;
+      try {
+        up = await forward(upstreamUrl, { method, path, headers: req.headers, body: raw });
+      } catch (err) {
+        sendAwsError(res, 502, 'BadGateway', `version layer: upstream unreachable: ${(err as Error).message}`);
+        updates.push({ group, expectedVersion, conflicted: false, status: 502, body });
+        return;
+      }
+      if (up.status === 200) {
+        versions.set(group, versionOf(group) + 1);
+        const out = parseBody(up.body);
+        if (isObject(out)) up = withJson(up, { ...out, version: versionOf(group) });
+      }
+      sendUpstreamResponse(res, up);
+      updates.push({ group, expectedVersion, conflicted: false, status: up.status, body });
+      return;
+    }
+
+    let up: UpstreamResponse;
+    try {
+      up = await forward(upstreamUrl, { method, path, headers: req.headers, body: raw });
+    } catch (err) {
+      sendAwsError(res, 502, 'BadGateway', `version layer: upstream unreachable: ${(err as Error).message}`);
+      return;
+    }
+    if (op === 'DescribeBillingGroup' && up.status === 200) {
+      const out = parseBody(up.body);
+      if (isObject(out)) up = withJson(up, { ...out, version: versionOf(groupName(url.pathname)) });
+    } else if (method === 'POST' && url.pathname === '/moto-api/reset' && up.status < 300) {
+      versions.clear();
+    } else if (op === 'DeleteBillingGroup' && up.status >= 200 && up.status < 300) {
+      versions.delete(groupName(url.pathname)); // a group created again under that name starts at 1
+    }
+    sendUpstreamResponse(res, up);
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent && !res.destroyed) sendAwsError(res, 500, 'InternalFailureException', `version layer: ${String(err)}`);
+    });
+  });
+  server.on('connection', (s: net.Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    updates,
+    conflictNext(n = 1) {
+      pendingConflicts = n;
+    },
+    versionOf,
+    clear() {
+      versions.clear();
+      updates.length = 0;
+      pendingConflicts = 0;
+    },
+    stop() {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
