@@ -313,7 +313,6 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   let admitted: number[] = []; // times of rate-limited-class requests let through, for the sliding window
   let log: ProxyEvent[] = [];
   let stopped = false;
-  const sockets = new Set<net.Socket>();
   const upstreamRequests = new Set<http.ClientRequest>();
   const sleepers = new Set<() => void>();
 
@@ -428,26 +427,12 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     sendUpstreamResponse(res, up);
   };
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent && !res.destroyed) sendAwsError(res, 500, 'InternalFailureException', `fault proxy: ${String(err)}`);
-    });
-  });
-  server.on('connection', (s: net.Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-
-  const port = await freePort();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
+  const listening = await serveOnLoopback('fault proxy', handle);
 
   const forwardedEvents = () => log.filter((e) => e.reachedUpstream);
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: listening.endpoint,
     addRule(rule) {
       const live: LiveRule = { rule, hits: 0, removed: false };
       rules.push(live);
@@ -497,6 +482,36 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       stopped = true;
       for (const wake of [...sleepers]) wake();
       for (const r of upstreamRequests) r.destroy();
+      return listening.stop();
+    },
+  };
+}
+
+/** An HTTP server of the test suite on a free loopback port; stop() also ends open (even hanging) connections. */
+export interface LoopbackServer {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+export async function serveOnLoopback(label: string, handle: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>): Promise<LoopbackServer> {
+  const sockets = new Set<net.Socket>();
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent && !res.destroyed) sendAwsError(res, 500, 'InternalFailureException', `${label}: ${String(err)}`);
+    });
+  });
+  server.on('connection', (s: net.Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop() {
       for (const s of sockets) s.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },

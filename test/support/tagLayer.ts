@@ -11,10 +11,8 @@
 // Everything else (other ARNs included) passes through to moto unchanged. Whether a billing group
 // exists is always asked of moto (DescribeBillingGroup), so groups created directly in moto can be
 // tagged too, and tags of a group that moto no longer has (or recreated) never resurface.
-import * as http from 'node:http';
-import type * as net from 'node:net';
-import { freePort } from './moto';
-import { forward, iotOperation, parseBody, readBody, sendAwsError, sendJson, sendUpstreamResponse, UpstreamResponse } from './faultProxy';
+import type * as http from 'node:http';
+import { forward, iotOperation, parseBody, readBody, sendAwsError, sendJson, sendUpstreamResponse, UpstreamResponse, serveOnLoopback } from './faultProxy';
 
 export interface Tag {
   Key: string;
@@ -97,7 +95,6 @@ export async function startTagLayer(upstream: string, options: TagLayerOptions =
   const upstreamUrl = new URL(upstream);
   const requests: RecordedRequest[] = [];
   const store = new Map<string, StoredTags>();
-  const sockets = new Set<net.Socket>();
 
   /**
    * Asks moto whether the group of this ARN exists, reusing the client's headers: moto picks the
@@ -249,23 +246,10 @@ export async function startTagLayer(upstream: string, options: TagLayerOptions =
     record(up.status, 'upstream');
   };
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent && !res.destroyed) sendAwsError(res, 500, 'InternalFailureException', `tag layer: ${String(err)}`);
-    });
-  });
-  server.on('connection', (s: net.Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
+  const listening = await serveOnLoopback('tag layer', handle);
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: listening.endpoint,
     requests,
     tagsOf: (arn) => (store.get(arn)?.tags ?? []).map((t) => ({ ...t })),
     clear() {
@@ -273,8 +257,7 @@ export async function startTagLayer(upstream: string, options: TagLayerOptions =
       store.clear();
     },
     stop() {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
+      return listening.stop();
     },
   };
 }

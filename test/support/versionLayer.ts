@@ -11,10 +11,8 @@
 //   - every UpdateBillingGroup is recorded with the expectedVersion it carried (undefined if none)
 // Everything else passes through unchanged. It does not check expectedVersion against the counter:
 // conflicts happen when the test says so, which is what the scenarios need.
-import * as http from 'node:http';
-import type * as net from 'node:net';
-import { freePort } from './moto';
-import { forward, iotOperation, parseBody, readBody, sendAwsError, sendUpstreamResponse, UpstreamResponse } from './faultProxy';
+import type * as http from 'node:http';
+import { forward, iotOperation, parseBody, readBody, sendAwsError, sendUpstreamResponse, UpstreamResponse, serveOnLoopback } from './faultProxy';
 
 export interface RecordedUpdate {
   group: string;
@@ -62,7 +60,6 @@ export async function startVersionLayer(upstream: string): Promise<VersionLayer>
   const upstreamUrl = new URL(upstream);
   const versions = new Map<string, number>();
   const updates: RecordedUpdate[] = [];
-  const sockets = new Set<net.Socket>();
   let pendingConflicts = 0;
   const versionOf = (g: string) => versions.get(g) ?? 1;
 
@@ -119,23 +116,10 @@ export async function startVersionLayer(upstream: string): Promise<VersionLayer>
     sendUpstreamResponse(res, up);
   };
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent && !res.destroyed) sendAwsError(res, 500, 'InternalFailureException', `version layer: ${String(err)}`);
-    });
-  });
-  server.on('connection', (s: net.Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
+  const listening = await serveOnLoopback('version layer', handle);
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: listening.endpoint,
     updates,
     conflictNext(n = 1) {
       pendingConflicts = n;
@@ -147,8 +131,7 @@ export async function startVersionLayer(upstream: string): Promise<VersionLayer>
       pendingConflicts = 0;
     },
     stop() {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
+      return listening.stop();
     },
   };
 }
