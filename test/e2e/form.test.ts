@@ -291,8 +291,7 @@ test('form (dark theme): an error keeps the values; hide/show, move and reload k
     });
 
     await wb.step('reload the window: the form is restored with its values', async () => {
-      await wb.page.reload();
-      await wb.waitForWorkbenchReady();
+      await wb.reloadWindow();
       form = await waitForValues(wb, expected);
     });
 

@@ -318,6 +318,23 @@ export class Workbench {
     }
   }
 
+  /**
+   * "Developer: Reload Window", as a person reloads it. Not the browser's reload: VS Code web saves
+   * the editors' state (webview state included) to IndexedDB on an expected shutdown and waits for
+   * it; on a browser reload it can only start that write, which the unload may cut short.
+   */
+  async reloadWindow(): Promise<void> {
+    const main = this.page.mainFrame();
+    const navigated = this.page.waitForEvent('framenavigated', { predicate: (f) => f === main, timeout: TIMEOUTS.workbench });
+    await this.runCommand('Developer: Reload Window').catch(async (e: unknown) => {
+      // The palette's hand-over check may run into the page going away; the navigation decides.
+      if (!(await navigated.then(() => true, () => false))) throw e;
+    });
+    await navigated;
+    await this.page.waitForLoadState('domcontentloaded', { timeout: TIMEOUTS.workbench });
+    await this.waitForWorkbenchReady();
+  }
+
   /** The workbench has laid out its parts (activity bar, sidebar area, status bar). */
   async waitForWorkbenchReady(): Promise<void> {
     const { page } = this;
