@@ -11,13 +11,15 @@
 //     (Session.reset), so this also pays for re-reading the AWS files and a new client and connection;
 //   - activation: "Developer: Show Running Extensions", the row of this extension ("Activation: N ms",
 //     which VS Code computes as codeLoadingTime + activateCallTime).
-// Then, in the last window: RSS of that window's extension-host process (found through /proc as a
-// descendant of this code-server) before and after "Load more…" until all groups are loaded.
+// Then, in the last window: memory of that window's extension-host process (found through /proc as a
+// descendant of this code-server) before and after "Load more…" until all groups are loaded: after
+// full GCs forced through its inspector (judged), and VmRSS right after the work (shown beside).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CodeServer } from '../test/support/codeServer';
 import { startCodeServer } from '../test/support/codeServer';
 import { Workbench } from '../test/support/workbench';
+import { Inspector } from './inspector';
 import { median, sleep, waitFor } from './stats';
 
 export interface WindowSample {
@@ -33,9 +35,17 @@ export interface WindowSample {
 
 export interface MemoryResult {
   pid: number;
+  /** Right after the work, as /proc shows it: includes garbage not yet collected and the heap V8 grew for it. */
   rssBeforeMb: number;
   rssAfterMb: number;
+  rssGrowthMb: number;
+  /** After two full GCs forced through the inspector: what stays. The budget is judged on `growthMb`. */
+  gcRssBeforeMb: number;
+  gcRssAfterMb: number;
   growthMb: number;
+  gcHeapUsedBeforeMb: number;
+  gcHeapUsedAfterMb: number;
+  heapGrowthMb: number;
   groupsBefore: number;
   groupsAfter: number;
   loadMoreClicks: number;
@@ -318,27 +328,46 @@ export async function measureWorkbench(options: WorkbenchOptions): Promise<Workb
     const pid = extensionHostPids(server)[0];
     if (!pid) throw new Error(`no extension host process of this code-server found under /proc`);
     await wb.openViewContainer();
-    await sleep(1_000);
-    const rssBefore = await sampleRss(pid);
-    const started = Date.now();
-    const loaded = await loadAll(wb, options.totalGroups);
-    const loadAllMs = Date.now() - started;
-    await sleep(1_000);
-    const rssAfter = await sampleRss(pid);
-    if (extensionHostPids(server)[0] !== pid) throw new Error('the extension host changed while memory was measured');
-    await wb.screenshot('all groups loaded').catch(() => undefined);
-    const memory: MemoryResult = {
-      pid,
-      rssBeforeMb: Math.round(rssBefore * 10) / 10,
-      rssAfterMb: Math.round(rssAfter * 10) / 10,
-      growthMb: Math.round((rssAfter - rssBefore) * 10) / 10,
-      groupsBefore: loaded.before,
-      groupsAfter: loaded.after,
-      loadMoreClicks: loaded.clicks,
-      loadAllMs,
-    };
+    // The inspector is opened before the first sample, so its own memory is in both.
+    const inspector = await Inspector.attach(pid);
+    let memory: MemoryResult;
+    try {
+      await sleep(1_000);
+      const gcBefore = await inspector.memoryAfterGc();
+      await sleep(1_000);
+      const rssBefore = await sampleRss(pid);
+      const started = Date.now();
+      const loaded = await loadAll(wb, options.totalGroups);
+      const loadAllMs = Date.now() - started;
+      await sleep(1_000);
+      const rssAfter = await sampleRss(pid);
+      const gcAfter = await inspector.memoryAfterGc();
+      if (extensionHostPids(server)[0] !== pid) throw new Error('the extension host changed while memory was measured');
+      await wb.screenshot('all groups loaded').catch(() => undefined);
+      const mb = (n: number) => Math.round(n * 10) / 10;
+      memory = {
+        pid,
+        rssBeforeMb: mb(rssBefore),
+        rssAfterMb: mb(rssAfter),
+        rssGrowthMb: mb(rssAfter - rssBefore),
+        gcRssBeforeMb: mb(gcBefore.rssMb),
+        gcRssAfterMb: mb(gcAfter.rssMb),
+        growthMb: mb(gcAfter.rssMb - gcBefore.rssMb),
+        gcHeapUsedBeforeMb: mb(gcBefore.heapUsedMb),
+        gcHeapUsedAfterMb: mb(gcAfter.heapUsedMb),
+        heapGrowthMb: mb(gcAfter.heapUsedMb - gcBefore.heapUsedMb),
+        groupsBefore: loaded.before,
+        groupsAfter: loaded.after,
+        loadMoreClicks: loaded.clicks,
+        loadAllMs,
+      };
+    } finally {
+      inspector.close();
+    }
     options.log(
-      `  memory: extension host ${pid}: ${rssBefore.toFixed(1)} MB with ${loaded.before} groups → ${rssAfter.toFixed(1)} MB with ${loaded.after} (${loaded.clicks} × Load more…, ${loadAllMs} ms)`,
+      `  memory: extension host ${pid}, ${memory.groupsBefore} → ${memory.groupsAfter} groups (${memory.loadMoreClicks} × Load more…, ${memory.loadAllMs} ms): ` +
+        `after full GC RSS ${memory.gcRssBeforeMb} → ${memory.gcRssAfterMb} MB (+${memory.growthMb}), heap used ${memory.gcHeapUsedBeforeMb} → ${memory.gcHeapUsedAfterMb} MB (+${memory.heapGrowthMb}); ` +
+        `RSS right after the work ${memory.rssBeforeMb} → ${memory.rssAfterMb} MB (+${memory.rssGrowthMb})`,
     );
     return {
       windows,
