@@ -10,11 +10,9 @@ import { tagProblem } from '../createWizard';
 import { asProblem, isCancellation, reportError } from '../problems';
 import type { LoadMoreNode, TreeNode } from '../tree/nodes';
 import { isGroupNode, isThingNode } from '../tree/nodes';
+import { bulkPace } from './bulkPace';
 import type { Deps } from './deps';
 import { resolveGroup } from './pickGroup';
-
-/** Bulk pacing: below the default Delete/Update quota (15/s) and the tag quota (10/s). */
-export const BULK_PACE = { concurrency: 3, perSecond: 8 };
 
 export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
   const { provider, tree, session, log } = deps;
@@ -59,7 +57,7 @@ export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         return runBulk(names, (name) => service.deleteBillingGroup(name, abort.signal), {
-          ...BULK_PACE,
+          ...bulkPace(log),
           isCancelled: () => token.isCancellationRequested,
           onDone: (done, total) => progress.report({ message: `${done}/${total}`, increment: 100 / total }),
         });

@@ -10,7 +10,7 @@ import { asProblem, reportError } from '../problems';
 import type { GroupNode, ThingNode } from '../tree/nodes';
 import { isThingNode } from '../tree/nodes';
 import type { Deps } from './deps';
-import { BULK_PACE } from './groupCommands';
+import { bulkPace } from './bulkPace';
 import { resolveGroup } from './pickGroup';
 
 interface ThingItem extends vscode.QuickPickItem {
@@ -137,7 +137,7 @@ export function registerThingCommands(deps: Deps): vscode.Disposable[] {
             }
           },
           {
-            ...BULK_PACE,
+            ...bulkPace(log),
             isCancelled: () => token.isCancellationRequested,
             onDone: (d, total) => progress.report({ message: `${d}/${total}`, increment: 100 / total }),
           },

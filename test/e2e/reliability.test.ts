@@ -6,7 +6,8 @@
 //   1. a page of the list that fails keeps the pages shown, with a Retry item that loads the rest;
 //   2. a profile switch during a slow load shows only the new account, also after the late answer;
 //   3. deleting 100 selected groups through a proxy throttling above 10/s: one confirmation, one
-//      progress notification with a count, no error, each DELETE reaching the emulator once;
+//      progress notification with a count, no error, each DELETE reaching the emulator once; one
+//      group throttled on all five of the SDK's attempts is tried again after a back-off;
 //   4. hostile names, descriptions and tag values (HTML, Markdown command links, controls, a
 //      right-to-left override, 2,028 characters) are inert text in the tree, tooltips, dialogs,
 //      notifications and the details document;
@@ -248,7 +249,7 @@ test('3. deleting 100 selected groups through a proxy throttling above 10/s: one
   const names = Array.from({ length: 100 }, (_, i) => `bulk-${pad(i)}`);
   await createGroups(layer.endpoint, names.map((name) => ({ name })));
 
-  await withWorkbench('reliability 3: delete 100 under throttling', { server: { settings: settingsFor(proxy.endpoint), aws: AWS_FILES } }, async ({ wb }) => {
+  await withWorkbench('reliability 3: delete 100 under throttling', { server: { settings: settingsFor(proxy.endpoint), aws: AWS_FILES } }, async ({ wb, server }) => {
     await wb.step('open the view and select all (Ctrl+A in the tree)', async () => {
       await openView(wb, names[0]);
       await selectAllInTree(wb);
@@ -267,6 +268,8 @@ test('3. deleting 100 selected groups through a proxy throttling above 10/s: one
     // The pacing keeps under that limit, so AWS-style throttling is also forced on the first deletes:
     // the SDK must retry them without an error and without deleting anything twice.
     const burst = proxy.addRule({ match: { operation: 'DeleteBillingGroup' }, fault: 'throttle400', times: 6 });
+    // One group throttled on every one of the SDK's 5 attempts: the bulk delete tries it again later.
+    const stubborn = proxy.addRule({ match: { operation: 'DeleteBillingGroup', path: new RegExp(`^${groupPath('bulk-050')}$`) }, fault: 'throttle400', times: 5 });
     const watch = await watchNotifications(wb.page);
     const started = Date.now();
     await wb.step('Delete: all 100 go, paced, under one progress notification; "Deleted 100 billing groups"', async () => {
@@ -293,6 +296,8 @@ test('3. deleting 100 selected groups through a proxy throttling above 10/s: one
     }
     const stats = proxy.stats();
     assert.equal(burst.hits, 6, 'the forced throttling happened');
+    assert.equal(stubborn.hits, 5, 'bulk-050 was throttled on all five attempts of the SDK');
+    assert.match(server.extensionLog(), /Still throttled: bulk-050 is tried again in 2 s/);
     console.log(
       `delete 100: ${seconds.toFixed(1)} s; ${stats.byOutcome.rateLimited ?? 0} answer(s) over 10/s and ${burst.hits} forced throttle(s), all retried; ${proxy.countForwarded({ operation: 'DeleteBillingGroup' })} DELETEs reached the emulator`,
     );
