@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { createAwsLayer, type AwsLayer, type CallLog, type ConnectionSettings } from '../../src/aws/index';
-import { ACCESS_KEYS, makeAwsHome, SECRETS, withProcessHome, type AwsHome } from '../support/awsFiles';
+import { ACCESS_KEYS, makeAwsHome, SECRETS, withProcessHome, withStsEndpoint, type AwsHome } from '../support/awsFiles';
+import { startFaultProxy, type FaultProxy, type ProxiedRequest } from '../support/faultProxy';
 import { freePort, startMoto, type MotoServer } from '../support/moto';
 import { rejectsWithProblem } from '../support/assertProblem';
 
@@ -206,7 +207,7 @@ describe('AWS connection, profiles and credentials', () => {
     it('lists the profiles of both files, "default" first, without sso-session sections', async () => {
       const profiles = await layer().listProfiles();
       assert.equal(profiles[0], 'default');
-      assert.deepEqual([...profiles].sort(), ['badproc', 'default', 'eu', 'mfa', 'noregion', 'proc', 'sso', 'ssolegacy', 'withendpoint']);
+      assert.deepEqual([...profiles].sort(), ['badproc', 'default', 'eu', 'mfa', 'noregion', 'proc', 'role', 'sso', 'ssolegacy', 'withendpoint']);
       assert.ok(!profiles.some((p) => p.includes('corp')), 'the sso-session "corp" is not a profile');
     });
     it('sees a profile added to the credentials file without a new layer', async () => {
@@ -318,7 +319,66 @@ describe('AWS connection, profiles and credentials', () => {
     });
   });
 
-  describe('assume-role with MFA (stops before STS, which would be real AWS)', () => {
+  describe('assume-role, against the emulator\'s STS (AWS_ENDPOINT_URL_STS) through a recording proxy', () => {
+    let proxy: FaultProxy;
+    before(async () => {
+      proxy = await startFaultProxy(moto.endpoint);
+    });
+    after(async () => {
+      await proxy?.stop();
+    });
+    const stsCalls = (): Array<{ req: ProxiedRequest; form: URLSearchParams }> =>
+      proxy
+        .forwarded()
+        .filter((r) => r.method === 'POST' && r.pathname === '/' && typeof r.body === 'string')
+        .map((req) => ({ req, form: new URLSearchParams(req.body as string) }))
+        .filter(({ form }) => form.get('Action') === 'AssumeRole');
+    const iotCalls = () => proxy.forwarded().filter((r) => r.operation === 'ListBillingGroups');
+
+    it('a role_arn + source_profile profile: AssumeRole signed with the source keys, IoT calls with the role\'s', async () => {
+      proxy.reset();
+      const l = layer();
+      const conn = await l.resolveConnection(settings({ profile: 'role', endpoint: proxy.endpoint }));
+      const page = await withStsEndpoint(proxy.endpoint, () => keep(l.service(conn).listBillingGroups()));
+      assert.ok(Array.isArray(page.items));
+      const [assume, ...more] = stsCalls();
+      assert.ok(assume, 'AssumeRole reached STS');
+      assert.equal(more.length, 0, 'one AssumeRole');
+      assert.equal(assume.form.get('RoleArn'), 'arn:aws:iam::123456789012:role/FleetAdmin');
+      assert.equal(assume.form.get('RoleSessionName'), 'iotbg-test');
+      assert.equal(assume.req.signedWith, ACCESS_KEYS.default, 'signed with the source profile\'s key');
+      const [list] = iotCalls();
+      assert.ok(list?.signedWith, 'the IoT call is signed');
+      assert.notEqual(list.signedWith, ACCESS_KEYS.default, 'the IoT call uses the role\'s credentials, not the source profile\'s');
+      assert.match(list.signedWith, /^ASIA/, 'temporary credentials from STS');
+    });
+
+    it('with mfa_serial: the code asked for goes to AssumeRole with the serial, and the call works', async () => {
+      proxy.reset();
+      const asked: string[] = [];
+      const l = createAwsLayer({
+        env: aws.env(),
+        log: (e) => logged.push(e),
+        client: {
+          maxAttempts: 1,
+          mfaCodeProvider: async (serial) => {
+            asked.push(serial);
+            return '123456';
+          },
+        },
+      });
+      layers.push(l);
+      const conn = await l.resolveConnection(settings({ profile: 'mfa', endpoint: proxy.endpoint }));
+      await withStsEndpoint(proxy.endpoint, () => keep(l.service(conn).listBillingGroups()));
+      assert.deepEqual(asked, ['arn:aws:iam::123456789012:mfa/tester']);
+      const [assume] = stsCalls();
+      assert.equal(assume?.form.get('SerialNumber'), 'arn:aws:iam::123456789012:mfa/tester');
+      assert.equal(assume?.form.get('TokenCode'), '123456');
+      assert.match(iotCalls()[0]?.signedWith ?? '', /^ASIA/);
+    });
+  });
+
+  describe('assume-role with MFA, the prompt (nothing reaches STS)', () => {
     it('without an MFA prompt: MfaRequired, nothing sent', async () => {
       const l = layer();
       const conn = await l.resolveConnection(settings({ profile: 'mfa', endpoint: recorder.endpoint }));

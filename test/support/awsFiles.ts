@@ -56,8 +56,9 @@ export function ssoCacheFile(home: string, id: string): string {
  * - badproc: credential_process = node script that exits 1
  * - sso: sso_session "corp" with an expired token cache (no refresh token: nothing is fetched)
  * - ssolegacy: sso_start_url form with an expired token cache
- * - mfa: assume-role from "default" with mfa_serial (only the MFA prompt is reachable offline: the
- *   role itself would be assumed with real STS)
+ * - role: assume-role from "default" (role_arn, source_profile, role_session_name)
+ * - mfa: assume-role from "default" with mfa_serial
+ *   (STS is the emulator's only where a test points AWS_ENDPOINT_URL_STS at it; see withStsEndpoint)
  * - withendpoint (if options.endpointUrl): static keys, region, endpoint_url
  */
 export function makeAwsHome(options: AwsHomeOptions = {}): AwsHome {
@@ -110,6 +111,12 @@ export function makeAwsHome(options: AwsHomeOptions = {}): AwsHome {
     'sso_region = us-east-1',
     'sso_account_id = 123456789012',
     'sso_role_name = Developer',
+    'region = us-east-1',
+    '',
+    '[profile role]',
+    'role_arn = arn:aws:iam::123456789012:role/FleetAdmin',
+    'source_profile = default',
+    'role_session_name = iotbg-test',
     'region = us-east-1',
     '',
     '[profile mfa]',
@@ -177,5 +184,21 @@ export async function withProcessHome<T>(home: string, fn: () => Promise<T>): Pr
   } finally {
     if (saved === undefined) delete process.env.HOME;
     else process.env.HOME = saved;
+  }
+}
+
+/**
+ * Runs `fn` with process.env.AWS_ENDPOINT_URL_STS set: the STS client the SDK builds to assume a
+ * profile's role reads its endpoint from process.env (not from the files it was given), so this is
+ * how a test sends AssumeRole to the emulator instead of real AWS.
+ */
+export async function withStsEndpoint<T>(endpoint: string, fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.AWS_ENDPOINT_URL_STS;
+  process.env.AWS_ENDPOINT_URL_STS = endpoint;
+  try {
+    return await fn();
+  } finally {
+    if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
+    else process.env.AWS_ENDPOINT_URL_STS = saved;
   }
 }

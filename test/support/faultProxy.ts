@@ -193,6 +193,8 @@ export interface ProxiedRequest {
   operation: string | undefined;
   /** Parsed JSON body, raw text if not JSON, undefined if empty. */
   body: unknown;
+  /** The access key id the SigV4 Authorization header was signed with. */
+  signedWith: string | undefined;
   /** Date.now() when the request was complete: lets load tests check pacing. */
   at: number;
 }
@@ -363,6 +365,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       query: url.searchParams,
       operation: iotOperation(method, url.pathname),
       body: parseBody(raw),
+      signedWith: /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1],
       at: Date.now(),
     };
     const event: ProxyEvent = { request: info, outcome: 'forwarded', reachedUpstream: false };
