@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { createAwsLayer, type AwsLayer, type CallLog, type ConnectionSettings } from '../../src/aws/index';
-import { ACCESS_KEYS, makeAwsHome, SECRETS, withProcessHome, withStsEndpoint, type AwsHome } from '../support/awsFiles';
+import { ACCESS_KEYS, makeAwsHome, SECRETS, ssoCacheFile, withProcessEnv, withProcessHome, type AwsHome } from '../support/awsFiles';
 import { startFaultProxy, type FaultProxy, type ProxiedRequest } from '../support/faultProxy';
+import { startSsoStandIn, type SsoStandIn } from '../support/ssoStandIn';
 import { freePort, startMoto, type MotoServer } from '../support/moto';
 import { rejectsWithProblem } from '../support/assertProblem';
 
@@ -207,7 +208,7 @@ describe('AWS connection, profiles and credentials', () => {
     it('lists the profiles of both files, "default" first, without sso-session sections', async () => {
       const profiles = await layer().listProfiles();
       assert.equal(profiles[0], 'default');
-      assert.deepEqual([...profiles].sort(), ['badproc', 'default', 'eu', 'mfa', 'noregion', 'proc', 'role', 'sso', 'ssolegacy', 'withendpoint']);
+      assert.deepEqual([...profiles].sort(), ['badproc', 'default', 'eu', 'mfa', 'noregion', 'proc', 'role', 'sso', 'ssofresh', 'ssolegacy', 'ssorefresh', 'withendpoint']);
       assert.ok(!profiles.some((p) => p.includes('corp')), 'the sso-session "corp" is not a profile');
     });
     it('sees a profile added to the credentials file without a new layer', async () => {
@@ -339,7 +340,7 @@ describe('AWS connection, profiles and credentials', () => {
       proxy.reset();
       const l = layer();
       const conn = await l.resolveConnection(settings({ profile: 'role', endpoint: proxy.endpoint }));
-      const page = await withStsEndpoint(proxy.endpoint, () => keep(l.service(conn).listBillingGroups()));
+      const page = await withProcessEnv({ AWS_ENDPOINT_URL_STS: proxy.endpoint }, () => keep(l.service(conn).listBillingGroups()));
       assert.ok(Array.isArray(page.items));
       const [assume, ...more] = stsCalls();
       assert.ok(assume, 'AssumeRole reached STS');
@@ -369,12 +370,65 @@ describe('AWS connection, profiles and credentials', () => {
       });
       layers.push(l);
       const conn = await l.resolveConnection(settings({ profile: 'mfa', endpoint: proxy.endpoint }));
-      await withStsEndpoint(proxy.endpoint, () => keep(l.service(conn).listBillingGroups()));
+      await withProcessEnv({ AWS_ENDPOINT_URL_STS: proxy.endpoint }, () => keep(l.service(conn).listBillingGroups()));
       assert.deepEqual(asked, ['arn:aws:iam::123456789012:mfa/tester']);
       const [assume] = stsCalls();
       assert.equal(assume?.form.get('SerialNumber'), 'arn:aws:iam::123456789012:mfa/tester');
       assert.equal(assume?.form.get('TokenCode'), '123456');
       assert.match(iotCalls()[0]?.signedWith ?? '', /^ASIA/);
+    });
+  });
+
+  describe('SSO sessions that work: a stand-in portal and SSO OIDC (moto has neither), the IoT call to moto', () => {
+    let proxy: FaultProxy;
+    let sso: SsoStandIn;
+    before(async () => {
+      proxy = await startFaultProxy(moto.endpoint);
+      sso = await startSsoStandIn({
+        validTokens: [SECRETS.ssoFreshToken],
+        refresh: { refreshToken: SECRETS.ssoRefreshToken, newAccessToken: SECRETS.ssoNewToken, newRefreshToken: SECRETS.ssoNewRefreshToken },
+        roleAccessKeyId: 'ASIASSOROLE000000001',
+        roleSecretAccessKey: SECRETS.ssoRoleSecretKey,
+        roleSessionToken: SECRETS.ssoRoleSessionToken,
+      });
+    });
+    after(async () => {
+      await proxy?.stop();
+      await sso?.stop();
+    });
+    const ssoEnv = () => ({ HOME: aws.home, AWS_ENDPOINT_URL_SSO: sso.endpoint, AWS_ENDPOINT_URL_SSO_OIDC: sso.endpoint });
+
+    it('a valid cached token: GetRoleCredentials with it for the account and role; the IoT call signed with the role\'s key', async () => {
+      proxy.reset();
+      sso.requests.length = 0;
+      const l = layer();
+      const conn = await l.resolveConnection(settings({ profile: 'ssofresh', endpoint: proxy.endpoint }));
+      await withProcessEnv(ssoEnv(), () => keep(l.service(conn).listBillingGroups()));
+      assert.deepEqual(
+        sso.requests.map((r) => [r.method, r.path, r.bearer]),
+        [['GET', '/federation/credentials?account_id=123456789012&role_name=Developer', SECRETS.ssoFreshToken]],
+        'no refresh of a valid token',
+      );
+      const list = proxy.forwarded().find((r) => r.operation === 'ListBillingGroups');
+      assert.equal(list?.signedWith, sso.roleAccessKeyId);
+    });
+
+    it('a token about to expire is refreshed through SSO OIDC (refresh_token grant), used, and saved to the cache', async () => {
+      proxy.reset();
+      sso.requests.length = 0;
+      const l = layer();
+      const conn = await l.resolveConnection(settings({ profile: 'ssorefresh', endpoint: proxy.endpoint }));
+      await withProcessEnv(ssoEnv(), () => keep(l.service(conn).listBillingGroups()));
+      const [token, creds, ...more] = sso.requests;
+      assert.equal(more.length, 0, JSON.stringify(sso.requests.map((r) => r.path)));
+      assert.equal(token?.path, '/token');
+      assert.deepEqual(token?.body, { clientId: 'iotbg-test-client', clientSecret: SECRETS.ssoClientSecret, grantType: 'refresh_token', refreshToken: SECRETS.ssoRefreshToken });
+      assert.equal(creds?.bearer, SECRETS.ssoNewToken, 'the refreshed token is used');
+      const cached = JSON.parse(fs.readFileSync(ssoCacheFile(aws.home, 'refreshing'), 'utf8')) as { accessToken: string; refreshToken: string; expiresAt: string };
+      assert.equal(cached.accessToken, SECRETS.ssoNewToken, 'the cache holds the new token');
+      assert.equal(cached.refreshToken, SECRETS.ssoNewRefreshToken);
+      assert.ok(Date.parse(cached.expiresAt) > Date.now() + 50 * 60e3, `expires ${cached.expiresAt}`);
+      assert.equal(proxy.forwarded().find((r) => r.operation === 'ListBillingGroups')?.signedWith, sso.roleAccessKeyId);
     });
   });
 

@@ -15,6 +15,14 @@ export const SECRETS = {
   ssoAccessToken: 'ssoACCESStoken1010UUUUnnnn1212mmmm',
   envSecretKey: 'envSECRETkey1313TTTTkkkk1414jjjj',
   envSessionToken: 'envSESSIONtoken1515SSSShhhh1616gggg',
+  ssoFreshToken: 'ssoFRESHtoken1717RRRRffff1818eeee',
+  ssoStaleToken: 'ssoSTALEtoken1919QQQQdddd2020cccc',
+  ssoRefreshToken: 'ssoREFRESHtoken2121PPPPbbbb2222aaaa',
+  ssoNewToken: 'ssoNEWtoken2323OOOOzzzz2424yyyy',
+  ssoNewRefreshToken: 'ssoNEWREFRESHtoken2525NNNNxxxx2626',
+  ssoClientSecret: 'ssoCLIENTsecret2727MMMMwwww2828vvvv',
+  ssoRoleSecretKey: 'ssoROLEsecret2929LLLLuuuu3030tttt',
+  ssoRoleSessionToken: 'ssoROLEsession3131KKKKssss3232rrrr',
 } as const;
 
 export const ACCESS_KEYS = {
@@ -56,9 +64,12 @@ export function ssoCacheFile(home: string, id: string): string {
  * - badproc: credential_process = node script that exits 1
  * - sso: sso_session "corp" with an expired token cache (no refresh token: nothing is fetched)
  * - ssolegacy: sso_start_url form with an expired token cache
+ * - ssofresh: sso_session "fresh" with a token valid for an hour
+ * - ssorefresh: sso_session "refreshing" whose token expires within the SDK's 5-minute window and
+ *   has a refresh token and client registration (the SDK refreshes it through SSO OIDC)
  * - role: assume-role from "default" (role_arn, source_profile, role_session_name)
  * - mfa: assume-role from "default" with mfa_serial
- *   (STS is the emulator's only where a test points AWS_ENDPOINT_URL_STS at it; see withStsEndpoint)
+ *   (STS is the emulator's only where a test points AWS_ENDPOINT_URL_STS at it; see withProcessEnv)
  * - withendpoint (if options.endpointUrl): static keys, region, endpoint_url
  */
 export function makeAwsHome(options: AwsHomeOptions = {}): AwsHome {
@@ -103,6 +114,28 @@ export function makeAwsHome(options: AwsHomeOptions = {}): AwsHome {
     '',
     '[sso-session corp]',
     'sso_start_url = https://corp.example.invalid/start',
+    'sso_region = us-east-1',
+    'sso_registration_scopes = sso:account:access',
+    '',
+    '[profile ssofresh]',
+    'sso_session = fresh',
+    'sso_account_id = 123456789012',
+    'sso_role_name = Developer',
+    'region = us-east-1',
+    '',
+    '[sso-session fresh]',
+    'sso_start_url = https://fresh.example.invalid/start',
+    'sso_region = us-east-1',
+    'sso_registration_scopes = sso:account:access',
+    '',
+    '[profile ssorefresh]',
+    'sso_session = refreshing',
+    'sso_account_id = 123456789012',
+    'sso_role_name = Developer',
+    'region = us-east-1',
+    '',
+    '[sso-session refreshing]',
+    'sso_start_url = https://refreshing.example.invalid/start',
     'sso_region = us-east-1',
     'sso_registration_scopes = sso:account:access',
     '',
@@ -151,6 +184,28 @@ export function makeAwsHome(options: AwsHomeOptions = {}): AwsHome {
     JSON.stringify({ startUrl: 'https://corp.example.invalid/start', region: 'us-east-1', accessToken: SECRETS.ssoAccessToken, expiresAt: expired }),
   );
   fs.writeFileSync(
+    ssoCacheFile(home, 'fresh'),
+    JSON.stringify({
+      startUrl: 'https://fresh.example.invalid/start',
+      region: 'us-east-1',
+      accessToken: SECRETS.ssoFreshToken,
+      expiresAt: new Date(Date.now() + 3600e3).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    }),
+  );
+  fs.writeFileSync(
+    ssoCacheFile(home, 'refreshing'),
+    JSON.stringify({
+      startUrl: 'https://refreshing.example.invalid/start',
+      region: 'us-east-1',
+      accessToken: SECRETS.ssoStaleToken,
+      expiresAt: new Date(Date.now() + 60e3).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      refreshToken: SECRETS.ssoRefreshToken,
+      clientId: 'iotbg-test-client',
+      clientSecret: SECRETS.ssoClientSecret,
+      registrationExpiresAt: new Date(Date.now() + 86400e3).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    }),
+  );
+  fs.writeFileSync(
     ssoCacheFile(home, legacyStartUrl),
     JSON.stringify({ startUrl: legacyStartUrl, region: 'us-east-1', accessToken: SECRETS.ssoAccessToken, expiresAt: expired }),
   );
@@ -173,32 +228,29 @@ export function makeAwsHome(options: AwsHomeOptions = {}): AwsHome {
 }
 
 /**
- * Runs `fn` with process.env.HOME pointing at `home`. The SDK finds the SSO token cache under
- * process.env.HOME (`~/.aws/sso/cache/<sha1>.json`), whatever config paths it is given.
+ * Runs `fn` with these process.env variables set (undefined: removed), then puts them back. The SDK
+ * reads some things from process.env whatever files and environment it was given: the SSO token
+ * cache under HOME, and the endpoints of the clients it builds itself to assume a role
+ * (AWS_ENDPOINT_URL_STS) or to use an SSO session (AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC).
+ * That is how a test sends those calls to the emulator or a stand-in instead of real AWS.
  */
-export async function withProcessHome<T>(home: string, fn: () => Promise<T>): Promise<T> {
-  const saved = process.env.HOME;
-  process.env.HOME = home;
+export async function withProcessEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const put = (v: Record<string, string | undefined>) => {
+    for (const [k, value] of Object.entries(v)) {
+      if (value === undefined) delete process.env[k];
+      else process.env[k] = value;
+    }
+  };
+  put(vars);
   try {
     return await fn();
   } finally {
-    if (saved === undefined) delete process.env.HOME;
-    else process.env.HOME = saved;
+    put(saved);
   }
 }
 
-/**
- * Runs `fn` with process.env.AWS_ENDPOINT_URL_STS set: the STS client the SDK builds to assume a
- * profile's role reads its endpoint from process.env (not from the files it was given), so this is
- * how a test sends AssumeRole to the emulator instead of real AWS.
- */
-export async function withStsEndpoint<T>(endpoint: string, fn: () => Promise<T>): Promise<T> {
-  const saved = process.env.AWS_ENDPOINT_URL_STS;
-  process.env.AWS_ENDPOINT_URL_STS = endpoint;
-  try {
-    return await fn();
-  } finally {
-    if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
-    else process.env.AWS_ENDPOINT_URL_STS = saved;
-  }
+/** Runs `fn` with process.env.HOME pointing at `home` (where the SDK looks for the SSO token cache). */
+export function withProcessHome<T>(home: string, fn: () => Promise<T>): Promise<T> {
+  return withProcessEnv({ HOME: home }, fn);
 }
