@@ -68,6 +68,23 @@ describe('AWS connection, profiles and credentials', () => {
     layers.push(l);
     return l;
   };
+  /** A layer whose MFA prompt answers with `answer` and records the mfa_serial it was asked for. */
+  const mfaLayer = (answer: (serial: string) => Promise<string>) => {
+    const asked: string[] = [];
+    const l = createAwsLayer({
+      env: aws.env(),
+      log: (e) => logged.push(e),
+      client: {
+        maxAttempts: 1,
+        mfaCodeProvider: (serial) => {
+          asked.push(serial);
+          return answer(serial);
+        },
+      },
+    });
+    layers.push(l);
+    return { l, asked };
+  };
   /** Runs a call and keeps the message of whatever it throws, for the secret check. */
   const keep = async <T>(p: Promise<T>): Promise<T> => {
     try {
@@ -356,19 +373,7 @@ describe('AWS connection, profiles and credentials', () => {
 
     it('with mfa_serial: the code asked for goes to AssumeRole with the serial, and the call works', async () => {
       proxy.reset();
-      const asked: string[] = [];
-      const l = createAwsLayer({
-        env: aws.env(),
-        log: (e) => logged.push(e),
-        client: {
-          maxAttempts: 1,
-          mfaCodeProvider: async (serial) => {
-            asked.push(serial);
-            return '123456';
-          },
-        },
-      });
-      layers.push(l);
+      const { l, asked } = mfaLayer(async () => '123456');
       const conn = await l.resolveConnection(settings({ profile: 'mfa', endpoint: proxy.endpoint }));
       await withProcessEnv({ AWS_ENDPOINT_URL_STS: proxy.endpoint }, () => keep(l.service(conn).listBillingGroups()));
       assert.deepEqual(asked, ['arn:aws:iam::123456789012:mfa/tester']);
@@ -441,19 +446,9 @@ describe('AWS connection, profiles and credentials', () => {
       assert.equal(recorder.requests.length, 0);
     });
     it('asks for the code with the mfa_serial; a cancelled prompt is MfaRequired, nothing sent', async () => {
-      const asked: string[] = [];
-      const l = createAwsLayer({
-        env: aws.env(),
-        log: (e) => logged.push(e),
-        client: {
-          maxAttempts: 1,
-          mfaCodeProvider: async (serial) => {
-            asked.push(serial);
-            throw new Error('MFA code entry was cancelled'); // what the extension's input box does on Escape
-          },
-        },
+      const { l, asked } = mfaLayer(async () => {
+        throw new Error('MFA code entry was cancelled'); // what the extension's input box does on Escape
       });
-      layers.push(l);
       const conn = await l.resolveConnection(settings({ profile: 'mfa', endpoint: recorder.endpoint }));
       recorder.requests.length = 0;
       const p = await rejectsWithProblem(() => keep(l.service(conn).listBillingGroups()), 'MfaRequired', 'refresh');
