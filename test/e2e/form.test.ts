@@ -17,6 +17,7 @@ import { CreateBillingGroupCommand } from '@aws-sdk/client-iot';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { MotoServer, startMoto } from '../support/moto';
 import { testClient } from '../support/seed';
+import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
 import { startTagLayer, TagLayer } from '../support/tagLayer';
 import { EXTENSION_ID, SELECTORS, TIMEOUTS, waitUntil, withWorkbench, Workbench } from '../support/workbench';
 
@@ -33,13 +34,17 @@ const AWS_FILES = {
 
 let moto: MotoServer;
 let layer: TagLayer;
+/** In front of the tag layer, to slow a create down where a race must be made certain. */
+let proxy: FaultProxy;
 
 before(async () => {
   moto = await startMoto();
   layer = await startTagLayer(moto.endpoint);
+  proxy = await startFaultProxy(layer.endpoint);
 });
 
 after(async () => {
+  await proxy?.stop();
   await layer?.stop();
   await moto?.stop();
 });
@@ -47,12 +52,13 @@ after(async () => {
 async function freshEmulator(): Promise<void> {
   await moto.reset();
   layer.clear();
+  proxy.reset();
 }
 
 function serverOptions(theme: string) {
   return {
     server: {
-      settings: { 'iotBillingGroups.endpoint': layer.endpoint, 'iotBillingGroups.region': 'us-east-1', 'workbench.colorTheme': theme },
+      settings: { 'iotBillingGroups.endpoint': proxy.endpoint, 'iotBillingGroups.region': 'us-east-1', 'workbench.colorTheme': theme },
       aws: AWS_FILES,
     },
   };
@@ -400,7 +406,9 @@ test('form (high contrast): hostile text stays text; a double-click creates once
 
     await wb.step('two creates forged back to back (the webview\'s own lock bypassed) make one call', async () => {
       // Different values, so that it is the form's one-create-at-a-time rule that holds, not
-      // runCreate's de-duplication of identical creates.
+      // runCreate's de-duplication of identical creates. The first create is held 2 s on its way,
+      // so the second surely arrives while it is under way (else it might find the form closed).
+      proxy.addRule({ match: { operation: 'CreateBillingGroup', path: /\/double-forged-1$/ }, fault: 'delay', delayMs: 2_000 });
       await forge(wb.page, { type: 'create', values: { name: 'double-forged-1', description: '', tags: [] } });
       await forge(wb.page, { type: 'create', values: { name: 'double-forged-2', description: '', tags: [] } });
       await wb.waitForNotification('Created billing group double-forged-1');
