@@ -15,10 +15,11 @@ import * as assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CreateBillingGroupCommand } from '@aws-sdk/client-iot';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
-import { MotoServer, startMoto } from '../support/moto';
+import { startEmulatorStack, type EmulatorStack } from '../support/emulatorStack';
+import type { MotoServer } from '../support/moto';
 import { testClient } from '../support/seed';
-import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
-import { startTagLayer, TagLayer } from '../support/tagLayer';
+import type { FaultProxy } from '../support/faultProxy';
+import type { TagLayer } from '../support/tagLayer';
 import { EXTENSION_ID, SELECTORS, TIMEOUTS, waitUntil, withWorkbench, Workbench } from '../support/workbench';
 
 const FORM_COMMAND = 'AWS IoT: Create Billing Group (Form)';
@@ -37,22 +38,17 @@ let layer: TagLayer;
 /** In front of the tag layer, to slow a create down where a race must be made certain. */
 let proxy: FaultProxy;
 
+let stack: EmulatorStack;
+
 before(async () => {
-  moto = await startMoto();
-  layer = await startTagLayer(moto.endpoint);
-  proxy = await startFaultProxy(layer.endpoint);
+  stack = await startEmulatorStack();
+  ({ moto, layer, proxy } = stack);
 });
 
-after(async () => {
-  await proxy?.stop();
-  await layer?.stop();
-  await moto?.stop();
-});
+after(() => stack?.stop());
 
-async function freshEmulator(): Promise<void> {
-  await moto.reset();
-  layer.clear();
-  proxy.reset();
+function freshEmulator(): Promise<void> {
+  return stack.fresh();
 }
 
 function serverOptions(theme: string) {

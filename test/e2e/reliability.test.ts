@@ -21,10 +21,11 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { CreateBillingGroupCommand, ListBillingGroupsCommand } from '@aws-sdk/client-iot';
 import { ssoCacheFile } from '../support/awsFiles';
-import { FaultProxy, ProxiedRequest, startFaultProxy } from '../support/faultProxy';
-import { MotoServer, startMoto } from '../support/moto';
+import { startEmulatorStack, type EmulatorStack } from '../support/emulatorStack';
+import type { FaultProxy, ProxiedRequest } from '../support/faultProxy';
+import { startMoto, type MotoServer } from '../support/moto';
 import { testClient } from '../support/seed';
-import { startTagLayer, TagLayer } from '../support/tagLayer';
+import type { TagLayer } from '../support/tagLayer';
 import { SELECTORS, TIMEOUTS, waitUntil, withWorkbench, Workbench } from '../support/workbench';
 import {
   countShown,
@@ -53,23 +54,18 @@ let moto: MotoServer;
 let layer: TagLayer;
 let proxy: FaultProxy;
 
+let stack: EmulatorStack;
+
 before(async () => {
-  moto = await startMoto();
-  layer = await startTagLayer(moto.endpoint);
-  proxy = await startFaultProxy(layer.endpoint);
+  stack = await startEmulatorStack();
+  ({ moto, layer, proxy } = stack);
 });
 
-after(async () => {
-  await proxy?.stop();
-  await layer?.stop();
-  await moto?.stop();
-});
+after(() => stack?.stop());
 
 /** Each scenario starts from an empty emulator, no tags, no rules and zeroed counters. */
-async function freshEmulator(): Promise<void> {
-  await moto.reset();
-  layer.clear();
-  proxy.reset();
+function freshEmulator(): Promise<void> {
+  return stack.fresh();
 }
 
 function settingsFor(endpoint: string, more: Record<string, unknown> = {}): Record<string, unknown> {

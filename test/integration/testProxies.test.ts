@@ -16,9 +16,10 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-iot';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { startMoto, MotoServer } from '../support/moto';
-import { startTagLayer, TagLayer } from '../support/tagLayer';
-import { FaultKind, FaultProxy, startFaultProxy } from '../support/faultProxy';
+import { startEmulatorStack, type EmulatorStack } from '../support/emulatorStack';
+import type { MotoServer } from '../support/moto';
+import { startTagLayer, type TagLayer } from '../support/tagLayer';
+import { startFaultProxy, type FaultKind, type FaultProxy } from '../support/faultProxy';
 
 const clients: IoTClient[] = [];
 /** A client as the extension would build one, pointed at `endpoint`; destroyed after each test. */
@@ -55,23 +56,16 @@ let moto: MotoServer;
 let layer: TagLayer;
 let proxy: FaultProxy;
 
+let stack: EmulatorStack;
+
 before(async () => {
-  moto = await startMoto();
-  layer = await startTagLayer(moto.endpoint);
-  proxy = await startFaultProxy(layer.endpoint);
+  stack = await startEmulatorStack();
+  ({ moto, layer, proxy } = stack);
 });
 
-after(async () => {
-  await proxy?.stop();
-  await layer?.stop();
-  await moto?.stop();
-});
+after(() => stack?.stop());
 
-beforeEach(async () => {
-  await moto.reset();
-  layer.clear();
-  proxy.reset();
-});
+beforeEach(() => stack.fresh());
 
 afterEach(() => {
   for (const c of clients.splice(0)) c.destroy();
