@@ -1,5 +1,6 @@
-// Installs what the end-to-end suite needs: code-server (real VS Code 1.100.3 served to a browser)
-// into test/e2e/node_modules, and checks the Debian packages it relies on (Chromium, ripgrep).
+// Installs what the end-to-end suite needs: the Debian packages of debian-packages.txt (Chromium,
+// ripgrep, a font, the build headers of code-server's native modules) and code-server (real VS Code
+// 1.100.3 served to a browser) into test/e2e/node_modules.
 // Idempotent: when the install is already there and matches package.json/package-lock.json, it only
 // checks `code-server --version` (well under a second).
 //
@@ -20,14 +21,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { ensureDebianPackages } from './debianPackages.mjs';
 
 const CODE_SERVER_VERSION = '4.100.3';
 const VSCODE_VERSION = '1.100.3';
 const RIPGREP_PACKAGE_VERSION = '1.15.11'; // @vscode/ripgrep inside code-server 4.100.3
 const RIPGREP_RELEASE = 'v13.0.0-10';
 const CHROMIUM = '/usr/bin/chromium';
-const APT_RUNTIME = 'chromium ripgrep';
-const APT_BUILD = 'libkrb5-dev libsecret-1-dev libxkbfile-dev libx11-dev build-essential python3';
 
 /** Packages whose install scripts run (code-server's and those of its nested installs). */
 const ALLOW_SCRIPTS = [
@@ -68,18 +68,13 @@ function onPath(cmd) {
   return undefined;
 }
 
-/** Chromium and ripgrep come from Debian; say which apt packages when they are missing. */
+/** Chromium and ripgrep come from Debian (installed by ensureDebianPackages); check they are there. */
 function checkPrerequisites() {
   const missing = [];
-  if (!fs.existsSync(CHROMIUM)) missing.push(`${CHROMIUM} (apt package "chromium")`);
+  if (!fs.existsSync(CHROMIUM)) missing.push(CHROMIUM);
   const rg = fs.existsSync('/usr/bin/rg') ? '/usr/bin/rg' : onPath('rg');
-  if (!rg) missing.push('rg (apt package "ripgrep")');
-  if (missing.length) {
-    fail(
-      `missing ${missing.join(' and ')}.\n` +
-        `Install them with:\n  apt-get update && apt-get install -y ${APT_RUNTIME} ${APT_BUILD}`,
-    );
-  }
+  if (!rg) missing.push('rg');
+  if (missing.length) fail(`missing ${missing.join(' and ')} after the Debian packages were installed.`);
   const major = Number(process.versions.node.split('.')[0]);
   if (major !== 20) fail(`code-server ${CODE_SERVER_VERSION} needs Node 20; this is Node ${process.versions.node}.`);
   return rg;
@@ -188,6 +183,8 @@ function tail(file, lines) {
 }
 
 async function main() {
+  const apt = await ensureDebianPackages();
+  if (!apt.ok) fail(apt.message);
   const rg = checkPrerequisites();
   const want = fingerprint();
 
@@ -228,7 +225,7 @@ async function main() {
     console.error(tail(logFile, 80));
     fail(
       `npm ${args.join(' ')} exited with ${code} (full log: ${logFile}).\n` +
-        `If a native module failed to build, install the build dependencies: apt-get install -y ${APT_BUILD}`,
+        `If a native module failed to build, check that the packages of test/e2e/debian-packages.txt are installed.`,
     );
   }
 
