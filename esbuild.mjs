@@ -1,7 +1,7 @@
 // Builds three bundles:
 //   dist/extension.js  – the entry VS Code loads at activation; must not contain the AWS SDK;
 //   dist/aws.js        – src/aws (the SDK and everything that needs it), loaded on the first AWS call;
-//   dist/webview/form.js – the webview form's script (browser).
+//   dist/webview/form.js – the create form's script (browser), from media/form/.
 // Usage: node esbuild.mjs [--production] [--watch] [--eager-sdk]
 //   --eager-sdk builds a comparison entry (dist-eager/) that links the SDK statically, for `npm run bench`.
 import * as esbuild from 'esbuild';
@@ -11,12 +11,12 @@ const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const eager = process.argv.includes('--eager-sdk');
 
-/** Keeps the lazy boundary: `require('./aws')` in src/awsLoader.ts stays a runtime require of dist/aws.js. */
+/** Keeps the lazy boundary: `require('../aws')` in src/shared/awsLoader.ts stays a runtime require of dist/aws.js. */
 const lazyAwsBoundary = {
   name: 'lazy-aws-boundary',
   setup(build) {
-    build.onResolve({ filter: /^\.\/aws$/ }, (args) =>
-      /[\\/]src[\\/]awsLoader\.ts$/.test(args.importer) ? { path: './aws.js', external: true } : undefined,
+    build.onResolve({ filter: /^\.\.\/aws$/ }, (args) =>
+      /[\\/]src[\\/]shared[\\/]awsLoader\.ts$/.test(args.importer) ? { path: './aws.js', external: true } : undefined,
     );
   },
 };
@@ -41,7 +41,7 @@ const builds = eager
         platform: 'browser',
         format: 'iife',
         target: 'es2022',
-        entryPoints: { form: 'media/webview/form.ts' },
+        entryPoints: { form: 'media/form/form.ts' },
         outdir: 'dist/webview',
       },
     ];

@@ -2,8 +2,8 @@
 // with everything the service says of the group. JSON in a text editor shows hostile text inertly.
 import vscode = require('vscode');
 import { inert } from '../core/displayText';
-import { asProblem } from '../problems';
-import type { Session } from '../session';
+import { asProblem } from '../shared/problems';
+import type { Session } from '../connection/session';
 
 export const DETAILS_SCHEME = 'iot-billing-group';
 

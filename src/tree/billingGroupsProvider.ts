@@ -2,10 +2,10 @@
 // ListBillingGroups call per page, never one call per group), a group's things on expansion,
 // error and empty states, and drag and drop of things between groups.
 import vscode = require('vscode');
-import type { Connected, Session } from '../session';
+import type { Connected, Session } from '../connection/session';
 import { inert } from '../core/displayText';
-import { actionCommand, asProblem, isCancellation, type ProblemLike } from '../problems';
-import type { Log } from '../log';
+import { actionCommand, asProblem, isCancellation, type ProblemLike } from '../shared/problems';
+import type { Log } from '../shared/log';
 import type { GroupNode, LoadMoreNode, MessageNode, ThingNode, TreeNode } from './nodes';
 import { isGroupNode, isThingNode } from './nodes';
 

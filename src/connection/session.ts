@@ -3,10 +3,10 @@
 // account can never show its groups under another.
 import * as fs from 'node:fs';
 import vscode = require('vscode');
-import type { AwsLayer, BillingGroupService, Connection, ConnectionSettings } from './aws';
-import { loadAws } from './awsLoader';
-import { awsFilePaths } from './core/awsFilePaths';
-import type { Log } from './log';
+import type { AwsLayer, BillingGroupService, Connection, ConnectionSettings } from '../aws';
+import { loadAws } from '../shared/awsLoader';
+import { awsFilePaths } from '../core/awsFilePaths';
+import type { Log } from '../shared/log';
 
 export const SETTINGS_SECTION = 'iotBillingGroups';
 

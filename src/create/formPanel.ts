@@ -14,9 +14,9 @@
 //   on failure it stays with every value as typed and the error next to the field it concerns.
 //   One create at a time per form: a second one (double-click, Enter held) is ignored.
 import vscode = require('vscode');
-import type { FormOpener } from '../commands/createCommands';
-import type { Deps } from '../commands/deps';
-import { runCreate } from '../createFlow';
+import type { FormOpener } from './createCommands';
+import type { Deps } from '../shared/deps';
+import { runCreate } from './createFlow';
 import { inert } from '../core/displayText';
 import {
   CAPS,
@@ -29,7 +29,7 @@ import {
   type FormValues,
   type HostMessage,
 } from '../core/formProtocol';
-import { actionCommand, asProblem, isCancellation, reportError } from '../problems';
+import { actionCommand, asProblem, isCancellation, reportError } from '../shared/problems';
 
 export const FORM_VIEW_TYPE = 'iotBillingGroups.createForm';
 
@@ -115,7 +115,7 @@ export class FormPanelController implements FormOpener, vscode.Disposable {
     const root = this.deps.context.extensionUri;
     return {
       enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media', 'webview')],
+      localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media', 'form')],
     };
   }
 
@@ -259,7 +259,7 @@ export class FormPanelController implements FormOpener, vscode.Disposable {
     const nonce = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(18))).toString('base64');
     const root = this.deps.context.extensionUri;
     const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview', 'form.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'media', 'webview', 'form.css'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'media', 'form', 'form.css'));
     const src = webview.cspSource;
     const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${src}`, `font-src ${src}`, `img-src ${src}`].join('; ');
     const title = escapeHtml(vscode.l10n.t('Create Billing Group'));

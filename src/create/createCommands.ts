@@ -2,11 +2,11 @@
 // and "Create Billing Group (Form)". What was typed is never lost: a failed create offers
 // "Edit and Retry", which reopens the wizard with every value as it was.
 import vscode = require('vscode');
-import { runCreate } from '../createFlow';
-import { runCreateWizard, type WizardValues } from '../createWizard';
+import { runCreate } from './createFlow';
+import { runCreateWizard, type WizardValues } from './createWizard';
 import { parseTagText } from '../core/tagText';
-import { asProblem, reportError } from '../problems';
-import type { Deps } from './deps';
+import { asProblem, reportError } from '../shared/problems';
+import type { Deps } from '../shared/deps';
 
 export interface FormOpener {
   open(values?: { name: string; description: string; tags: Array<{ key: string; value: string }> }): void;

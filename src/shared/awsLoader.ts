@@ -1,6 +1,6 @@
 // The lazy boundary: the SDK bundle (dist/aws.js) is required on the first AWS call, never at
-// activation. esbuild.mjs keeps `require('./aws')` here external; under tsc it resolves to src/aws.
-import type * as AwsModule from './aws';
+// activation. esbuild.mjs keeps `require('../aws')` here external; under tsc it resolves to src/aws.
+import type * as AwsModule from '../aws';
 
 export type Aws = typeof AwsModule;
 
@@ -8,7 +8,7 @@ let loaded: Aws | undefined;
 
 export function loadAws(): Aws {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  loaded ??= require('./aws') as Aws;
+  loaded ??= require('../aws') as Aws;
   return loaded;
 }
 

@@ -1,30 +1,22 @@
-// Commands on billing groups: refresh, load more, delete (one or many), copy, console, filter,
-// edit description, edit tags. Typed input survives every error ("Edit and Retry").
+// Commands on one billing group or several: delete (one or many), copy, console, edit description,
+// edit tags. Typed input survives every error ("Edit and Retry").
 import vscode = require('vscode');
 import { runBulk } from '../core/bulk';
 import { inert } from '../core/displayText';
 import { consoleUrl } from '../core/regions';
 import { formatTagText, parseTagText } from '../core/tagText';
-import { validateDescription, validateNamePrefix } from '../core/validation';
-import { tagProblem } from '../createWizard';
-import { asProblem, isCancellation, reportError } from '../problems';
-import type { LoadMoreNode, TreeNode } from '../tree/nodes';
+import { validateDescription } from '../core/validation';
+import { tagProblem } from '../create/createWizard';
+import { asProblem, guardWith, isCancellation, reportError } from '../shared/problems';
+import type { TreeNode } from '../tree/nodes';
 import { isGroupNode, isThingNode } from '../tree/nodes';
-import { bulkPace } from './bulkPace';
-import type { Deps } from './deps';
-import { resolveGroup } from './pickGroup';
+import { bulkPace } from '../shared/bulkPace';
+import type { Deps } from '../shared/deps';
+import { resolveGroup } from '../shared/pickGroup';
 
 export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
-  const { provider, tree, session, log } = deps;
-  const guard =
-    <A extends unknown[]>(what: string, fn: (...args: A) => Promise<void>) =>
-    async (...args: A) => {
-      try {
-        await fn(...args);
-      } catch (e) {
-        await reportError(log, what, e);
-      }
-    };
+  const { provider, session, log } = deps;
+  const guard = guardWith(log);
 
   const deleteGroups = async (arg?: unknown, selection?: unknown) => {
     let groups = Array.isArray(selection) ? (selection as TreeNode[]).filter(isGroupNode) : [];
@@ -98,17 +90,6 @@ export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
     await vscode.env.openExternal(vscode.Uri.parse(consoleUrl(connection.region, g.name), true));
   };
 
-  const filter = async () => {
-    const value = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Filter Billing Groups'),
-      prompt: vscode.l10n.t('Show billing groups whose name starts with (empty: all)'),
-      value: provider.filter,
-      validateInput: (v) => (v === '' ? undefined : validateNamePrefix(v)),
-    });
-    if (value === undefined) return;
-    tree.setFilter(value);
-  };
-
   const editDescription = async (arg?: unknown) => {
     const g = await resolveGroup(deps, arg, vscode.l10n.t('Billing group whose description to edit'));
     if (!g) return;
@@ -178,24 +159,10 @@ export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
   };
 
   return [
-    // The whole list. VS Code hands view-title actions the tree's focused item as argument, so this
-    // must not look at its argument: with a group focused, the title's Refresh would reload only that
-    // group's things. The group context menu's "Refresh" is refreshGroup.
-    vscode.commands.registerCommand('iotBillingGroups.refresh', () => {
-      // After a problem, start over (re-read the AWS files, new client); otherwise keep the warm client.
-      if (provider.viewState === 'ready' || provider.viewState === 'empty' || provider.viewState === 'emptyFilter') provider.refresh();
-      else session.reset('refresh');
-    }),
-    vscode.commands.registerCommand('iotBillingGroups.refreshGroup', (arg?: unknown) => {
-      if (isGroupNode(arg)) provider.refreshGroup(arg, 0);
-    }),
-    vscode.commands.registerCommand('iotBillingGroups.loadMore', guard(vscode.l10n.t('Loading more failed'), (node?: LoadMoreNode) => provider.loadMore(node))),
     vscode.commands.registerCommand('iotBillingGroups.delete', guard(vscode.l10n.t('Deleting failed'), deleteGroups)),
     vscode.commands.registerCommand('iotBillingGroups.copyName', guard(vscode.l10n.t('Copy Name failed'), copyName)),
     vscode.commands.registerCommand('iotBillingGroups.copyArn', guard(vscode.l10n.t('Copy ARN failed'), copyArn)),
     vscode.commands.registerCommand('iotBillingGroups.openInConsole', guard(vscode.l10n.t('Opening the console failed'), openInConsole)),
-    vscode.commands.registerCommand('iotBillingGroups.filter', guard(vscode.l10n.t('Filter failed'), filter)),
-    vscode.commands.registerCommand('iotBillingGroups.clearFilter', () => tree.setFilter('')),
     vscode.commands.registerCommand('iotBillingGroups.editDescription', guard(vscode.l10n.t('Edit Description failed'), editDescription)),
     vscode.commands.registerCommand('iotBillingGroups.editTags', guard(vscode.l10n.t('Edit Tags failed'), editTags)),
   ];

@@ -2,9 +2,9 @@
 import vscode = require('vscode');
 import { IOT_REGIONS } from '../core/regions';
 import { inert } from '../core/displayText';
-import { reportError } from '../problems';
-import { readSettings, SETTINGS_SECTION } from '../session';
-import type { Deps } from './deps';
+import { reportError } from '../shared/problems';
+import { readSettings, SETTINGS_SECTION } from './session';
+import type { Deps } from '../shared/deps';
 
 interface ValueItem extends vscode.QuickPickItem {
   value: string;

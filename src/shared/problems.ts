@@ -1,7 +1,7 @@
 // Shows AWS problems to a person: the sentence from src/aws, and a button for the action that fixes it.
 import vscode = require('vscode');
-import type { ProblemAction } from './aws';
-import { inert } from './core/displayText';
+import type { ProblemAction } from '../aws';
+import { inert } from '../core/displayText';
 import type { Log } from './log';
 
 export interface ProblemLike {
@@ -59,4 +59,16 @@ export async function reportError(log: Log, what: string, e: unknown, extraButto
   if (extra) await extra.run();
   else if (fix && picked === fix.title) await vscode.commands.executeCommand(fix.command, ...(fix.arguments ?? []));
   else if (picked === vscode.l10n.t('Show Log')) log.show();
+}
+
+/** Wraps a command's handler so that anything it throws becomes one notification (reportError). */
+export function guardWith(log: Log) {
+  return <A extends unknown[]>(what: string, fn: (...args: A) => Promise<void>) =>
+    async (...args: A): Promise<void> => {
+      try {
+        await fn(...args);
+      } catch (e) {
+        await reportError(log, what, e);
+      }
+    };
 }

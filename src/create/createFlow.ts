@@ -2,12 +2,12 @@
 // then the answer as a notification (created / already existed unchanged / conflict), tree refresh
 // and reveal. The caller keeps what was typed; on failure it can offer to edit and retry.
 import vscode = require('vscode');
-import type { CreateResult } from './aws';
-import { inert } from './core/displayText';
-import type { BillingGroupInput } from './core/validation';
-import type { Log } from './log';
-import type { Session } from './session';
-import type { TreeUi } from './treeUi';
+import type { CreateResult } from '../aws';
+import { inert } from '../core/displayText';
+import type { BillingGroupInput } from '../core/validation';
+import type { Log } from '../shared/log';
+import type { Session } from '../connection/session';
+import type { TreeUi } from '../tree/treeView';
 
 export interface CreateDeps {
   session: Session;

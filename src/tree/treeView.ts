@@ -1,9 +1,9 @@
 // The tree view around the provider: reveal, selection, the view's description (active filter).
 import vscode = require('vscode');
-import { inert } from './core/displayText';
-import type { BillingGroupsProvider } from './tree/billingGroupsProvider';
-import { VIEW_ID } from './tree/billingGroupsProvider';
-import type { GroupNode, TreeNode } from './tree/nodes';
+import { inert } from '../core/displayText';
+import type { BillingGroupsProvider } from './billingGroupsProvider';
+import { VIEW_ID } from './billingGroupsProvider';
+import type { GroupNode, TreeNode } from './nodes';
 
 export class TreeUi implements vscode.Disposable {
   readonly view: vscode.TreeView<TreeNode>;

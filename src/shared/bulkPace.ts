@@ -1,8 +1,8 @@
 // How bulk commands (delete many groups, add many things) pace their calls and ride out throttling.
 import type { BulkOptions } from '../core/bulk';
 import { inert } from '../core/displayText';
-import type { Log } from '../log';
-import { asProblem } from '../problems';
+import type { Log } from './log';
+import { asProblem } from './problems';
 
 /** Below the default Delete/Update quota (15/s) and the tag quota (10/s). */
 export const BULK_PACE = { concurrency: 3, perSecond: 8 } as const;

@@ -1,7 +1,7 @@
 // The "AWS IoT Billing Groups" log: one line per AWS call, and problems. Never a secret.
 import vscode = require('vscode');
-import type { CallLog } from './aws';
-import { redact } from './core/redact';
+import type { CallLog } from '../aws';
+import { redact } from '../core/redact';
 
 export class Log implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;

@@ -2,9 +2,9 @@
 // Every step has a step counter and a back button; values survive going back and forth; Escape
 // cancels without a call; "Open in Form" moves what was typed into the webview form.
 import vscode = require('vscode');
-import { formatTagText, parseTagText } from './core/tagText';
-import { inert } from './core/displayText';
-import { validateDescription, validateName, validateTags, type BillingGroupInput } from './core/validation';
+import { formatTagText, parseTagText } from '../core/tagText';
+import { inert } from '../core/displayText';
+import { validateDescription, validateName, validateTags, type BillingGroupInput } from '../core/validation';
 
 export interface WizardValues {
   name: string;

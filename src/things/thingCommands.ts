@@ -6,12 +6,12 @@ import type { BillingGroupService } from '../aws';
 import { runBulk } from '../core/bulk';
 import { inert } from '../core/displayText';
 import { validateName } from '../core/validation';
-import { asProblem, reportError } from '../problems';
+import { asProblem, guardWith, reportError } from '../shared/problems';
 import type { GroupNode, ThingNode } from '../tree/nodes';
 import { isThingNode } from '../tree/nodes';
-import type { Deps } from './deps';
-import { bulkPace } from './bulkPace';
-import { resolveGroup } from './pickGroup';
+import type { Deps } from '../shared/deps';
+import { bulkPace } from '../shared/bulkPace';
+import { resolveGroup } from '../shared/pickGroup';
 
 interface ThingItem extends vscode.QuickPickItem {
   thing?: string;
@@ -196,15 +196,7 @@ export function registerThingCommands(deps: Deps): vscode.Disposable[] {
     void vscode.window.showInformationMessage(vscode.l10n.t('Removed thing {0} from billing group {1}', inert(thing.name), inert(thing.group.name)));
   };
 
-  const guard =
-    (what: string, fn: (arg?: unknown) => Promise<void>) =>
-    async (arg?: unknown) => {
-      try {
-        await fn(arg);
-      } catch (e) {
-        await reportError(log, what, e);
-      }
-    };
+  const guard = guardWith(log);
 
   return [
     vscode.commands.registerCommand('iotBillingGroups.addThing', guard(vscode.l10n.t('Adding things failed'), addThing)),

@@ -1,6 +1,6 @@
 // Status-bar item "profile @ region"; clicking it opens the profile picker.
 import vscode = require('vscode');
-import { inert } from './core/displayText';
+import { inert } from '../core/displayText';
 import type { Session } from './session';
 import { readSettings } from './session';
 
