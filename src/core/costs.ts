@@ -1,0 +1,227 @@
+// Cost arithmetic: Cost Explorer's TAG groups ("KEY$VALUE") mapped to billing groups, totals, the
+// chart's series and the tree's month-to-date figures. Every amount lands in exactly one row.
+import type { Tag } from './types';
+
+export const COST_METRICS = ['UnblendedCost', 'AmortizedCost', 'NetUnblendedCost', 'BlendedCost'] as const;
+export type CostMetric = (typeof COST_METRICS)[number];
+export const DEFAULT_COST_TAG_KEY = 'BillingGroup';
+export const DEFAULT_COST_SERVICES: readonly string[] = ['AWS IoT', 'AWS IoT Device Management', 'AWS IoT Device Defender'];
+/** Rows the chart shows by name; the rest are summed as "Other". */
+export const CHART_TOP_ROWS = 10;
+
+export const UNALLOCATED_LABEL = 'Unallocated';
+export const UNALLOCATED_EXPLANATION =
+  'Usage without the tag: things in no billing group or in groups without the tag, and usage AWS could not tie to a thing ' +
+  '(a client ID other than the thing name, no certificate attached to the thing, or usage from before the tag was active).';
+
+/** One Cost Explorer group of one month: the tag's value ('' for usage without the tag) and its amount. */
+export interface CostEntry {
+  value: string;
+  amount: number;
+  /** Currency, e.g. "USD". */
+  unit: string;
+}
+
+export interface CostMonth {
+  /** YYYY-MM. */
+  month: string;
+  /** Cost Explorer's Estimated: the period is still open. */
+  estimated: boolean;
+  entries: CostEntry[];
+}
+
+/** The normalised answer of the one query, as cached. */
+export interface CostData {
+  tagKey: string;
+  metric: string;
+  /** Oldest first. */
+  months: CostMonth[];
+  /** When the query was answered (ms since the epoch). */
+  fetchedAt: number;
+  /** Pages (= requests) the query took. */
+  pages: number;
+}
+
+/** A billing group as far as the extension knows it; tags undefined when they were never read. */
+export interface KnownGroup {
+  name: string;
+  tags?: readonly Tag[];
+}
+
+export type CostRowKind = 'group' | 'shared' | 'unmatched' | 'unallocated';
+
+export interface CostRow {
+  kind: CostRowKind;
+  /** The tag value ('' for Unallocated). */
+  value: string;
+  /** The billing groups this value belongs to: one for "group", several for "shared", none otherwise. */
+  groups: string[];
+  /** One amount per month of the table, oldest first. */
+  amounts: number[];
+  total: number;
+}
+
+export interface CostTable {
+  tagKey: string;
+  months: string[];
+  estimated: boolean[];
+  currency: string;
+  rows: CostRow[];
+  monthTotals: number[];
+  total: number;
+}
+
+/**
+ * The tag value of a Cost Explorer group key "KEY$VALUE" ('' for "KEY$", usage without the tag).
+ * Tag keys cannot hold "$", so the first "$" ends the key.
+ */
+export function tagValueOfKey(key: string): string {
+  const i = key.indexOf('$');
+  return i < 0 ? key : key.slice(i + 1);
+}
+
+/**
+ * The tag value a group's usage is reported under: its known tag, or (tags never read) the convention
+ * `<tagKey>=<group name>`; undefined when its known tags lack the key (its usage is Unallocated).
+ */
+export function effectiveValue(group: KnownGroup, tagKey: string): string | undefined {
+  if (group.tags === undefined) return group.name;
+  return group.tags.find((t) => t.key === tagKey)?.value;
+}
+
+/** Billing groups per tag value. */
+export function groupsByValue(groups: readonly KnownGroup[], tagKey: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const g of groups) {
+    const v = effectiveValue(g, tagKey);
+    if (v === undefined || v === '') continue;
+    const list = out.get(v) ?? [];
+    if (!list.includes(g.name)) list.push(g.name);
+    out.set(v, list);
+  }
+  for (const list of out.values()) list.sort(compareText);
+  return out;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The row kind of a value, given the groups it belongs to. */
+function kindOf(value: string, groups: readonly string[]): CostRowKind {
+  if (value === '') return 'unallocated';
+  if (groups.length === 1) return 'group';
+  return groups.length > 1 ? 'shared' : 'unmatched';
+}
+
+/** The table: one row per tag value seen, amounts per month, totals; largest first, Unallocated last. */
+export function buildCostTable(data: CostData, groups: readonly KnownGroup[]): CostTable {
+  const months = data.months.map((m) => m.month);
+  const byValue = groupsByValue(groups, data.tagKey);
+  const rows = new Map<string, CostRow>();
+  let currency = '';
+  data.months.forEach((m, i) => {
+    for (const e of m.entries) {
+      if (!currency && e.unit) currency = e.unit;
+      let row = rows.get(e.value);
+      if (!row) {
+        const g = e.value === '' ? [] : (byValue.get(e.value) ?? []);
+        row = { kind: kindOf(e.value, g), value: e.value, groups: [...g], amounts: months.map(() => 0), total: 0 };
+        rows.set(e.value, row);
+      }
+      row.amounts[i] += e.amount;
+    }
+  });
+  for (const r of rows.values()) r.total = sum(r.amounts);
+  const sorted = [...rows.values()].sort(
+    (a, b) => Number(a.kind === 'unallocated') - Number(b.kind === 'unallocated') || b.total - a.total || compareText(a.value, b.value),
+  );
+  const monthTotals = months.map((_, i) => sum(sorted.map((r) => r.amounts[i])));
+  return {
+    tagKey: data.tagKey,
+    months,
+    estimated: data.months.map((m) => m.estimated),
+    currency: currency || 'USD',
+    rows: sorted,
+    monthTotals,
+    total: sum(monthTotals),
+  };
+}
+
+function sum(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}
+
+/** The row's name as people read it. */
+export function rowLabel(row: CostRow): string {
+  switch (row.kind) {
+    case 'group':
+      return row.groups[0];
+    case 'shared':
+      return `${row.value} (shared by ${row.groups.join(', ')})`;
+    case 'unmatched':
+      return `${row.value} (no billing group)`;
+    case 'unallocated':
+      return UNALLOCATED_LABEL;
+  }
+}
+
+export interface ChartSeries {
+  kind: 'row' | 'other' | 'unallocated';
+  label: string;
+  amounts: number[];
+}
+
+/** The chart's stacks: the `top` largest rows, "Other" for the rest (if any), "Unallocated" (if any). */
+export function chartSeries(table: CostTable, top = CHART_TOP_ROWS): ChartSeries[] {
+  const allocated = table.rows.filter((r) => r.kind !== 'unallocated').sort((a, b) => b.total - a.total || compareText(a.value, b.value));
+  const out: ChartSeries[] = allocated.slice(0, top).map((r) => ({ kind: 'row', label: rowLabel(r), amounts: [...r.amounts] }));
+  const rest = allocated.slice(top);
+  if (rest.length > 0) out.push({ kind: 'other', label: `Other (${rest.length})`, amounts: table.months.map((_, i) => sum(rest.map((r) => r.amounts[i]))) });
+  const un = table.rows.find((r) => r.kind === 'unallocated');
+  if (un) out.push({ kind: 'unallocated', label: UNALLOCATED_LABEL, amounts: [...un.amounts] });
+  return out;
+}
+
+/** True when some usage carries a value of the key: false means the key is not active (or not applied) yet. */
+export function hasTaggedUsage(data: CostData): boolean {
+  return data.months.some((m) => m.entries.some((e) => e.value !== ''));
+}
+
+export interface GroupCost {
+  /** The current month to date. */
+  monthToDate: number;
+  /** The row's amounts, oldest first, matching `months`. */
+  amounts: number[];
+  months: string[];
+  currency: string;
+  /** Other groups that share the same tag value (the cost is theirs together). */
+  sharedWith: string[];
+}
+
+/** What each billing group costs (for the tree and the manifest's CodeLens): groups of "group" and "shared" rows. */
+export function costsByGroup(table: CostTable): Map<string, GroupCost> {
+  const out = new Map<string, GroupCost>();
+  for (const r of table.rows) {
+    if (r.kind !== 'group' && r.kind !== 'shared') continue;
+    for (const g of r.groups)
+      out.set(g, {
+        monthToDate: r.amounts[r.amounts.length - 1] ?? 0,
+        amounts: [...r.amounts],
+        months: [...table.months],
+        currency: table.currency,
+        sharedWith: r.groups.filter((o) => o !== g),
+      });
+  }
+  return out;
+}
+
+/** An amount in a currency, e.g. "$12.34" or "-$0.50"; an unknown currency code is written after the number. */
+export function formatAmount(amount: number, currency: string): string {
+  const value = Object.is(amount, -0) ? 0 : amount;
+  try {
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+  } catch {
+    return `${value.toFixed(2)} ${currency}`;
+  }
+}
