@@ -95,8 +95,10 @@ export async function ensureDebianPackages(opts = {}) {
   else if (aptGet && which('sudo', env) && interactive) {
     const ask = opts.ask ?? (async (q) => {
       const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+      // End of input (Ctrl-D) leaves question() pending and node exits silently with 13: count it as "no".
+      const closed = new Promise((resolve) => rl.once('close', () => resolve('')));
       try {
-        return await rl.question(q);
+        return await Promise.race([rl.question(q), closed]);
       } finally {
         rl.close();
       }
