@@ -79,7 +79,8 @@ export class BillingGroupService {
     private readonly log: CallLogger = () => undefined,
   ) {}
 
-  private async call<T extends { $metadata?: { requestId?: string; attempts?: number } }>(
+  /** Sends one operation with logging and error mapping; sibling services (thingService.ts) use it too. */
+  async call<T extends { $metadata?: { requestId?: string; attempts?: number } }>(
     operation: string,
     send: (client: IoTClient, options: { abortSignal?: AbortSignal }) => Promise<T>,
     signal: AbortSignal | undefined,

@@ -1,4 +1,5 @@
 // The lazily loaded AWS layer (bundled apart as dist/aws.js): everything that needs the SDK.
+import type { IoTClient } from '@aws-sdk/client-iot';
 import { BillingGroupService, type CallLogger } from './billingGroupService';
 import { ClientCache, type ClientOptions } from './client';
 import { resolveConnection, type Connection, type ConnectionSettings } from './connection';
@@ -6,6 +7,7 @@ import { readSharedConfig, sharedConfigPaths } from './sharedConfig';
 
 export type { CallLog, CallLogger, CreateResult, ThingDetails, ThingSummary } from './billingGroupService';
 export { BillingGroupService, ConfigurationConflict } from './billingGroupService';
+export { ThingService, type CountOptions, type CountProgress, type ThingFilter, type ThingRecord, type UnassignedCount } from './thingService';
 export type { Connection, ConnectionSettings } from './connection';
 export { AwsProblem, isAbort, isAwsProblem, type ProblemAction } from './errors';
 export { sharedConfigPaths } from './sharedConfig';
@@ -14,6 +16,8 @@ export interface AwsLayer {
   resolveConnection(settings: ConnectionSettings): Promise<Connection>;
   /** The service for a connection, on a cached client. */
   service(conn: Connection): BillingGroupService;
+  /** The IoT client's resolved credential provider, for clients bundled apart (Cost Explorer): one MFA prompt, one SSO session. */
+  credentials(conn: Connection): IoTClient['config']['credentials'];
   /** Profiles of the shared config and credentials files, "default" first. */
   listProfiles(): Promise<string[]>;
   /** The profile's region in the config file, if any. */
@@ -30,6 +34,7 @@ export function createAwsLayer(options: { log?: CallLogger; client?: ClientOptio
   return {
     resolveConnection: (settings) => resolveConnection(settings, env),
     service: (conn) => new BillingGroupService(clients.get(conn), conn, log),
+    credentials: (conn) => clients.get(conn).config.credentials,
     listProfiles: async () => (await readSharedConfig(env)).profiles,
     profileRegion: async (profile) => (await readSharedConfig(env)).config[profile]?.region,
     invalidate: () => clients.clear(),
