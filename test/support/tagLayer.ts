@@ -12,6 +12,7 @@
 // exists is always asked of moto (DescribeBillingGroup), so groups created directly in moto can be
 // tagged too, and tags of a group that moto no longer has (or recreated) never resurface.
 import type * as http from 'node:http';
+import { costExplorerOperation, createCostExplorerStandIn, type CostExplorerStandIn } from './costExplorerLayer';
 import { forward, iotOperation, parseBody, readBody, sendAwsError, sendJson, sendUpstreamResponse, UpstreamResponse, serveOnLoopback } from './faultProxy';
 
 export interface Tag {
@@ -23,13 +24,15 @@ export interface RecordedRequest {
   method: string;
   /** Path and query, exactly as sent. */
   path: string;
-  /** The IoT operation, when the route is known (e.g. 'CreateBillingGroup'). */
+  /** The IoT operation, when the route is known (e.g. 'CreateBillingGroup'), or the Cost Explorer one from X-Amz-Target. */
   operation: string | undefined;
+  /** The X-Amz-Target header (JSON-protocol services such as Cost Explorer), when sent. */
+  target?: string;
   /** Parsed JSON body, raw text if not JSON, undefined if empty. */
   body: unknown;
   /** Status the client was answered with. */
   status: number;
-  /** Who answered: this layer (tag operations) or moto. */
+  /** Who answered: this layer (tag operations, Cost Explorer's missing operations) or moto. */
   answeredBy: 'tagLayer' | 'upstream';
 }
 
@@ -37,6 +40,8 @@ export interface TagLayer {
   readonly endpoint: string;
   /** Every request answered, in order of completion. Cleared in place by clear(). */
   readonly requests: RecordedRequest[];
+  /** Cost Explorer operations moto lacks, and queued Cost Explorer errors (test/support/costExplorerLayer.ts). */
+  readonly costExplorer: CostExplorerStandIn;
   /** Tags the layer holds for an ARN (as stored; does not ask moto whether the group still exists). */
   tagsOf(arn: string): Tag[];
   /** Forgets recorded requests and all tags (pair with moto.reset()). */
@@ -95,6 +100,7 @@ export async function startTagLayer(upstream: string, options: TagLayerOptions =
   const upstreamUrl = new URL(upstream);
   const requests: RecordedRequest[] = [];
   const store = new Map<string, StoredTags>();
+  const costExplorer = createCostExplorerStandIn();
 
   /**
    * Asks moto whether the group of this ARN exists, reusing the client's headers: moto picks the
@@ -202,10 +208,20 @@ export async function startTagLayer(upstream: string, options: TagLayerOptions =
     const method = (req.method ?? 'GET').toUpperCase();
     const path = req.url ?? '/';
     const url = new URL(path, 'http://tag-layer.invalid');
-    const op = iotOperation(method, url.pathname);
+    const ceOp = costExplorerOperation(req.headers);
+    const op = iotOperation(method, url.pathname) ?? ceOp;
     const body = parseBody(raw);
+    const target = typeof req.headers['x-amz-target'] === 'string' ? req.headers['x-amz-target'] : undefined;
     const record = (status: number, answeredBy: RecordedRequest['answeredBy']) =>
-      requests.push({ method, path, operation: op, body, status, answeredBy });
+      requests.push({ method, path, operation: op, ...(target ? { target } : {}), body, status, answeredBy });
+
+    if (ceOp) {
+      const status = costExplorer.handle(ceOp, body, res);
+      if (status !== false) {
+        record(status, 'tagLayer');
+        return;
+      }
+    }
 
     if (op === 'TagResource' || op === 'UntagResource' || op === 'ListTagsForResource') {
       const status = await handleTagOperation(op, req, res, url, body);
@@ -251,10 +267,12 @@ export async function startTagLayer(upstream: string, options: TagLayerOptions =
   return {
     endpoint: listening.endpoint,
     requests,
+    costExplorer,
     tagsOf: (arn) => (store.get(arn)?.tags ?? []).map((t) => ({ ...t })),
     clear() {
       requests.length = 0;
       store.clear();
+      costExplorer.reset();
     },
     stop() {
       return listening.stop();

@@ -1,0 +1,1 @@
+// The costs panel's script (written below).

@@ -1,0 +1,211 @@
+// One method per Cost Explorer operation the extension uses. Each request costs USD 0.01, so every
+// one is logged with its attempts and the session's running count, and a query is one request per page.
+import {
+  CostExplorerClient,
+  GetCostAndUsageCommand,
+  GetDimensionValuesCommand,
+  ListCostAllocationTagsCommand,
+  StartCostAllocationTagBackfillCommand,
+  UpdateCostAllocationTagsStatusCommand,
+  type Expression,
+  type GetCostAndUsageCommandOutput,
+} from '@aws-sdk/client-cost-explorer';
+import type { CostData, CostMonth } from '../../core/costs';
+import { tagValueOfKey } from '../../core/costs';
+import { monthOf, type CostPeriod } from '../../core/costPeriod';
+import type { CallLogger } from '../billingGroupService';
+import type { Connection } from '../connection';
+import { isAbort } from '../errors';
+import { toCostProblem } from './errors';
+
+export interface CostQuery {
+  tagKey: string;
+  metric: string;
+  /** SERVICE dimension values, e.g. "AWS IoT". */
+  services: readonly string[];
+  /** LINKED_ACCOUNT: the connected account. */
+  account: string;
+  /** REGION: the tree's region (billing groups are regional). */
+  region: string;
+  period: CostPeriod;
+}
+
+export type TagStatus = 'Active' | 'Inactive';
+
+export interface CostAllocationTagInfo {
+  key: string;
+  status: string;
+  type?: string;
+  lastUsed?: string;
+}
+
+export interface TagStatusError {
+  key: string;
+  code: string;
+  message: string;
+}
+
+/** How many Cost Explorer requests this session sent (they are billed). */
+export interface RequestCounter {
+  count: number;
+}
+
+/** The request of the one query, exactly as sent (also used by tests and the bench). */
+export function costAndUsageInput(q: CostQuery) {
+  const filter: Expression = {
+    And: [
+      { Dimensions: { Key: 'SERVICE', Values: [...q.services] } },
+      { Dimensions: { Key: 'LINKED_ACCOUNT', Values: [q.account] } },
+      { Dimensions: { Key: 'REGION', Values: [q.region] } },
+    ],
+  };
+  return {
+    TimePeriod: { Start: q.period.start, End: q.period.end },
+    Granularity: 'MONTHLY' as const,
+    Metrics: [q.metric],
+    Filter: filter,
+    GroupBy: [{ Type: 'TAG' as const, Key: q.tagKey }],
+  };
+}
+
+export class CostExplorerService {
+  constructor(
+    private readonly client: CostExplorerClient,
+    readonly connection: Connection,
+    private readonly log: CallLogger,
+    private readonly counter: RequestCounter,
+  ) {}
+
+  /** Sends one request, logs it (with the session's request count) and maps its error. */
+  private async call<T extends { $metadata?: { requestId?: string; attempts?: number } }>(
+    operation: string,
+    send: () => Promise<T>,
+    detail?: string,
+  ): Promise<T> {
+    const started = Date.now();
+    this.counter.count++;
+    const entry = (outcome: string, meta?: { requestId?: string; attempts?: number }) =>
+      this.log({
+        operation,
+        region: this.connection.region,
+        requestId: meta?.requestId,
+        durationMs: Date.now() - started,
+        attempts: meta?.attempts,
+        outcome,
+        detail: `Cost Explorer${detail ? `, ${detail}` : ''}; ${this.counter.count} Cost Explorer request${this.counter.count === 1 ? '' : 's'} this session (USD 0.01 each)`,
+      });
+    try {
+      const out = await send();
+      entry('ok', out.$metadata);
+      return out;
+    } catch (e) {
+      const meta = (e as { $metadata?: { requestId?: string; attempts?: number } }).$metadata;
+      if (isAbort(e)) {
+        entry('cancelled', meta);
+        throw e;
+      }
+      const problem = toCostProblem(e, { operation, profile: this.connection.profile, region: this.connection.region });
+      entry(problem.code, meta);
+      throw Object.assign(problem, { sdkName: (e as { name?: string }).name });
+    }
+  }
+
+  /**
+   * The one query: every page of GetCostAndUsage. When Cost Explorer says the data changed under
+   * way (RequestChangedException, InvalidNextTokenException) the query starts again, once.
+   */
+  async getCostAndUsage(q: CostQuery, signal?: AbortSignal): Promise<CostData> {
+    try {
+      return await this.readAllPages(q, signal);
+    } catch (e) {
+      const name = (e as { sdkName?: string }).sdkName;
+      if (name !== 'RequestChangedException' && name !== 'InvalidNextTokenException') throw e;
+      return await this.readAllPages(q, signal, 'restarted');
+    }
+  }
+
+  private async readAllPages(q: CostQuery, signal: AbortSignal | undefined, why?: string): Promise<CostData> {
+    const input = costAndUsageInput(q);
+    const byMonth = new Map<string, CostMonth>();
+    for (const m of q.period.months) byMonth.set(m, { month: m, estimated: false, entries: [] });
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      pages++;
+      const out: GetCostAndUsageCommandOutput = await this.call(
+        'GetCostAndUsage',
+        () => this.client.send(new GetCostAndUsageCommand({ ...input, NextPageToken: token }), { abortSignal: signal }),
+        `page ${pages}${why ? `, query ${why}` : ''}`,
+      );
+      for (const r of out.ResultsByTime ?? []) {
+        const month = monthOf(r.TimePeriod?.Start ?? '');
+        if (!month) continue;
+        let m = byMonth.get(month);
+        if (!m) {
+          m = { month, estimated: false, entries: [] };
+          byMonth.set(month, m);
+        }
+        m.estimated ||= r.Estimated === true;
+        for (const g of r.Groups ?? []) {
+          const metric = g.Metrics?.[q.metric];
+          const amount = Number(metric?.Amount ?? 0);
+          m.entries.push({ value: tagValueOfKey(g.Keys?.[0] ?? ''), amount: Number.isFinite(amount) ? amount : 0, unit: metric?.Unit ?? '' });
+        }
+      }
+      token = out.NextPageToken || undefined;
+    } while (token);
+    const months = [...byMonth.values()].sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
+    return { tagKey: q.tagKey, metric: q.metric, months, fetchedAt: Date.now(), pages };
+  }
+
+  /** Values of a dimension (e.g. SERVICE) seen in the period, every page. */
+  async getDimensionValues(dimension: string, period: { start: string; end: string }, searchString?: string): Promise<string[]> {
+    const out: string[] = [];
+    let token: string | undefined;
+    do {
+      const r = await this.call('GetDimensionValues', () =>
+        this.client.send(
+          new GetDimensionValuesCommand({
+            TimePeriod: { Start: period.start, End: period.end },
+            Dimension: dimension as never,
+            Context: 'COST_AND_USAGE',
+            SearchString: searchString,
+            NextPageToken: token,
+          }),
+        ),
+      );
+      for (const v of r.DimensionValues ?? []) if (v.Value !== undefined) out.push(v.Value);
+      token = r.NextPageToken || undefined;
+    } while (token);
+    return out;
+  }
+
+  /** The cost-allocation status of these keys; a key Billing has not seen yet is absent. */
+  async listCostAllocationTags(keys: readonly string[]): Promise<CostAllocationTagInfo[]> {
+    const out: CostAllocationTagInfo[] = [];
+    let token: string | undefined;
+    do {
+      const r = await this.call('ListCostAllocationTags', () =>
+        this.client.send(new ListCostAllocationTagsCommand({ TagKeys: [...keys], Type: 'UserDefined', NextToken: token })),
+      );
+      for (const t of r.CostAllocationTags ?? [])
+        if (t.TagKey !== undefined) out.push({ key: t.TagKey, status: t.Status ?? 'Inactive', type: t.Type, lastUsed: t.LastUsedDate });
+      token = r.NextToken || undefined;
+    } while (token);
+    return out;
+  }
+
+  /** Activates or deactivates keys. Per-key failures come back in Errors, not as an exception. */
+  async updateCostAllocationTagsStatus(changes: readonly { key: string; status: TagStatus }[]): Promise<TagStatusError[]> {
+    const r = await this.call('UpdateCostAllocationTagsStatus', () =>
+      this.client.send(new UpdateCostAllocationTagsStatusCommand({ CostAllocationTagsStatus: changes.map((c) => ({ TagKey: c.key, Status: c.status })) })),
+    );
+    return (r.Errors ?? []).map((e) => ({ key: e.TagKey ?? '', code: e.Code ?? '', message: e.Message ?? '' }));
+  }
+
+  /** Asks Billing to apply active cost-allocation tags to usage since `from` (at most 12 months back, once per 24 hours). */
+  async startCostAllocationTagBackfill(from: string): Promise<{ status: string; from: string }> {
+    const r = await this.call('StartCostAllocationTagBackfill', () => this.client.send(new StartCostAllocationTagBackfillCommand({ BackfillFrom: from })));
+    return { status: r.BackfillRequest?.BackfillStatus ?? 'PROCESSING', from: r.BackfillRequest?.BackfillFrom ?? from };
+  }
+}
