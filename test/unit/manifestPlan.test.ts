@@ -1,0 +1,266 @@
+// Plan and its inverse, on a model of the account: export then plan is empty; applying any plan
+// (on the model, and through the real Apply runner with a model-backed writer) yields the manifest;
+// a second plan is empty; a group changed since the plan stops and the others go on.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fc from 'fast-check';
+import { parseManifest, type Manifest } from '../../src/core/manifest';
+import { applyPlan, renderReport } from '../../src/core/manifestApply';
+import { applyPlanToModel, cloneModel, describePlan, isEmptyPlan, makePlan, readModel, summarize, summaryText, type AccountModel } from '../../src/core/manifestPlan';
+import { readAccount } from '../../src/core/manifestRead';
+import { accountAsManifest, exportManifest, renderManifest } from '../../src/core/manifestRender';
+import { NUM_RUNS } from './arbitraries';
+import { ACCOUNT, accountArb, manifestArb, modelReader, modelWriter, NO_WAIT, REGION, satisfies, THING_NAMES } from './manifestModel';
+
+const RUNS = Math.min(NUM_RUNS, 300);
+
+/** A manifest listing only things that exist in the account (a missing thing makes the plan refuse). */
+const accountAndManifest = accountArb.chain((account) => manifestArb([...account.things]).map((manifest) => ({ account, manifest })));
+
+function model(groups: Record<string, { description?: string; tags?: Record<string, string>; things?: string[]; version?: number }>, things: string[] = []): AccountModel {
+  const m: AccountModel = { groups: new Map(), things: new Set(things) };
+  for (const [name, g] of Object.entries(groups)) {
+    m.groups.set(name, {
+      description: g.description ?? '',
+      tags: Object.entries(g.tags ?? {}).map(([key, value]) => ({ key, value })),
+      things: new Set(g.things ?? []),
+      version: g.version ?? 1,
+    });
+    for (const t of g.things ?? []) m.things.add(t);
+  }
+  return m;
+}
+
+const parse = (text: string): Manifest => {
+  const p = parseManifest(text);
+  assert.deepEqual(p.problems, []);
+  return p.manifest;
+};
+
+describe('manifest plan', () => {
+  it('export then plan is empty (property), and the export parses without problems', async () => {
+    await fc.assert(
+      fc.asyncProperty(accountArb, fc.boolean(), async (account, things) => {
+        const state = await readAccount(modelReader(account), { prune: false, groups: [] }, NO_WAIT, { all: true, exportThings: things });
+        const text = renderManifest(exportManifest(state, { things }));
+        const parsed = parseManifest(text);
+        assert.deepEqual(parsed.problems, [], text);
+        assert.equal(parsed.manifest.account, ACCOUNT);
+        assert.equal(parsed.manifest.region, REGION);
+        assert.equal(text.includes('$schema'), false, 'Export writes no $schema: it would replace the contributed schema');
+        const plan = makePlan(parsed.manifest, readModel(account, parsed.manifest));
+        assert.ok(isEmptyPlan(plan), describePlan(plan).join('\n'));
+        assert.equal(summaryText(plan), 'No changes.');
+        // The diff's left side is then the file itself.
+        assert.equal(renderManifest(accountAsManifest(parsed.manifest, readModel(account, parsed.manifest))), text);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('applying any plan to the account yields the manifest, and planning again gives nothing (property)', () => {
+    fc.assert(
+      fc.property(accountAndManifest, ({ account, manifest }) => {
+        const plan = makePlan(manifest, readModel(account, manifest));
+        assert.deepEqual(plan.errors, []);
+        const after = applyPlanToModel(account, plan);
+        assert.equal(satisfies(after, manifest), undefined);
+        // Fields the manifest does not manage are left alone.
+        for (const g of manifest.groups) {
+          const before = account.groups.get(g.name);
+          if (!before) continue;
+          if (g.description === undefined) assert.equal(after.groups.get(g.name)!.description, before.description);
+          if (g.tags === undefined) assert.deepEqual(after.groups.get(g.name)!.tags, before.tags);
+        }
+        if (!manifest.prune) for (const name of account.groups.keys()) assert.ok(after.groups.has(name), `${name} kept without prune`);
+        const again = makePlan(manifest, readModel(after, manifest));
+        assert.ok(isEmptyPlan(again), describePlan(again).join('\n'));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('the Apply runner converges too, and a second Apply sends no write (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(accountAndManifest, async ({ account, manifest }) => {
+        const live = cloneModel(account);
+        const plan = makePlan(manifest, await readAccount(modelReader(live), manifest, NO_WAIT));
+        const expected = applyPlanToModel(account, plan);
+        const writes: string[] = [];
+        const report = await applyPlan(plan, modelWriter(live, writes), NO_WAIT);
+        assert.deepEqual(report.entries.filter((e) => e.outcome !== 'done' && e.outcome !== 'unchanged'), []);
+        assert.equal(satisfies(live, manifest), undefined);
+        assert.equal(satisfies(expected, manifest), undefined);
+        const second = makePlan(manifest, await readAccount(modelReader(live), manifest, NO_WAIT));
+        const writes2: string[] = [];
+        const report2 = await applyPlan(second, modelWriter(live, writes2), NO_WAIT);
+        assert.deepEqual(writes2, []);
+        assert.equal(report2.writes, 0);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('reads only what the manifest needs: Describe for named groups, tags and things only where managed', async () => {
+    const account = model({ a: { things: ['t1'] }, b: {}, c: {}, d: { things: ['t2'] } }, ['t3']);
+    const calls: string[] = [];
+    const manifest = parse('{"groups": {"a": {"description": "x"}, "b": {"tags": {}}, "c": {"things": ["t2", "t3"]}, "new": {}}}');
+    const state = await readAccount(modelReader(account, calls), manifest, NO_WAIT);
+    const count = (op: string) => calls.filter((c) => c === op).length;
+    assert.equal(count('ListBillingGroups'), 1);
+    assert.equal(count('DescribeBillingGroup'), 3, 'a, b and c; not d, not the group to create');
+    assert.equal(count('ListTagsForResource'), 1, 'only b manages tags');
+    assert.equal(count('ListThingsInBillingGroup'), 1, 'only c manages things');
+    assert.equal(count('DescribeThing'), 2, 't2 and t3 are in no group read');
+    const plan = makePlan(manifest, state);
+    assert.deepEqual(summarize(plan), { create: 1, update: 1, delete: 0, thingsAdd: 1, thingsRemove: 0, thingsMove: 1 });
+    assert.deepEqual(plan.additions, [
+      { group: 'c', thing: 't2', from: 'd' },
+      { group: 'c', thing: 't3' },
+    ]);
+    assert.equal(summaryText(plan), '1 to create, 1 to update, 0 to delete; things: 1 to add, 0 to remove, 1 to move.');
+  });
+
+  it('prune deletes unnamed groups only with account and region named, and reads them first', async () => {
+    const account = model({ keep: {}, old: { description: 'gone', tags: { t: 'v' }, version: 4 } });
+    const calls: string[] = [];
+    const named = parse(`{"account": "${ACCOUNT}", "region": "${REGION}", "prune": true, "groups": {"keep": {}}}`);
+    const plan = makePlan(named, await readAccount(modelReader(account, calls), named, NO_WAIT));
+    assert.deepEqual(plan.deletes, [{ group: 'old', arn: `arn:aws:iot:${REGION}:${ACCOUNT}:billinggroup/old`, expectedVersion: 4 }]);
+    assert.ok(calls.includes('ListTagsForResource'), 'the group to delete is read, so the diff shows what goes');
+    const left = renderManifest(accountAsManifest(named, await readAccount(modelReader(account), named, NO_WAIT)));
+    assert.match(left, /"old": \{\n\s+"description": "gone"/);
+    // Without account and region, prune is a problem in the file and deletes nothing.
+    const unnamed = parseManifest('{"prune": true, "groups": {"keep": {}}}');
+    assert.equal(unnamed.problems.length, 1);
+    assert.match(unnamed.problems[0].message, /must name its account and region/);
+    assert.deepEqual(makePlan(unnamed.manifest, readModel(account, unnamed.manifest)).deletes, []);
+  });
+
+  it('a thing that does not exist is a plan error', () => {
+    const manifest = parse('{"groups": {"a": {"things": ["ghost"]}}}');
+    const plan = makePlan(manifest, readModel(model({ a: {} }), manifest));
+    assert.deepEqual(plan.errors, ['Thing "ghost" does not exist, so it cannot join billing group "a".']);
+  });
+
+  it('removing the cost-allocation tag is a warning', () => {
+    const manifest = parse('{"groups": {"a": {"tags": {"team": "x"}}}}');
+    const plan = makePlan(manifest, readModel(model({ a: { tags: { team: 'x', CostCenter: '1' } } }), manifest), { costTagKey: 'CostCenter' });
+    assert.equal(plan.warnings.length, 1);
+    assert.match(plan.warnings[0], /"a" loses its cost-allocation tag "CostCenter"/);
+  });
+
+  it('a group changed since the plan stops with "changed since the plan"; the others go on', async () => {
+    const account = model({ a: { description: 'old', tags: { k: 'v' }, things: ['t1'] }, b: { description: 'old' } }, ['t2']);
+    const manifest = parse('{"groups": {"a": {"description": "new", "tags": {"k": "w"}, "things": ["t2"]}, "b": {"description": "new"}, "c": {"description": "made"}}}');
+    const plan = makePlan(manifest, readModel(account, manifest));
+    // Someone edits a's description (its version moves on) after the plan.
+    account.groups.get('a')!.description = 'theirs';
+    account.groups.get('a')!.version++;
+    const writes: string[] = [];
+    const report = await applyPlan(plan, modelWriter(account, writes), NO_WAIT);
+    const of = (group: string) => report.entries.filter((e) => e.group === group).map((e) => `${e.action}: ${e.outcome}`);
+    assert.deepEqual(of('a'), ['set description: changed', 'set tags: skipped', 'check things: skipped', 'remove thing t1: skipped', 'add thing t2: skipped']);
+    assert.deepEqual(of('b'), ['set description: done']);
+    assert.deepEqual(of('c'), ['create: done']);
+    assert.equal(account.groups.get('a')!.description, 'theirs', 'their change is not overwritten');
+    assert.deepEqual([...account.groups.get('a')!.things], ['t1']);
+    const text = renderReport(report, 'Apply');
+    assert.match(text, /stopped\s+"a": set description — changed since the plan/);
+    assert.match(text, /2 done, 0 already so, 1 changed since the plan, 0 failed, 4 skipped, 0 not started\./);
+  });
+
+  it('tags and things changed since the plan are noticed by reading them again', async () => {
+    const account = model({ a: { tags: { k: 'v' } }, b: { things: ['t1'] } }, ['t2']);
+    const manifest = parse('{"groups": {"a": {"tags": {"k": "w"}}, "b": {"things": ["t2"]}}}');
+    const plan = makePlan(manifest, readModel(account, manifest));
+    account.groups.get('a')!.tags.push({ key: 'added', value: 'by someone' });
+    account.groups.get('b')!.things.add('t3');
+    const writes: string[] = [];
+    const report = await applyPlan(plan, modelWriter(account, writes), NO_WAIT);
+    assert.deepEqual(writes, [], 'nothing written over their change');
+    assert.deepEqual(
+      report.entries.map((e) => [e.group, e.action, e.outcome, e.message]),
+      [
+        ['a', 'set tags', 'changed', 'changed since the plan (its tags differ)'],
+        ['b', 'check things', 'changed', 'changed since the plan (its things differ)'],
+        ['b', 'remove thing t1', 'skipped', 'not done: the group changed since the plan (its things differ)'],
+        ['b', 'add thing t2', 'skipped', 'not done: the group changed since the plan (its things differ)'],
+      ],
+    );
+  });
+
+  it('a failed step stops its group, is reported, and a second Apply finishes the job', async () => {
+    const account = model({}, ['t1']);
+    const manifest = parse('{"groups": {"a": {"things": ["t1"]}, "b": {}}}');
+    const plan = makePlan(manifest, readModel(account, manifest));
+    const writer = modelWriter(account);
+    let fail = true;
+    const flaky = {
+      ...writer,
+      create: async (name: string, d: string, t: { key: string; value: string }[]) => {
+        if (name === 'a' && fail) throw new Error('AWS IoT is unavailable.');
+        return writer.create(name, d, t);
+      },
+    };
+    const report = await applyPlan(plan, flaky, NO_WAIT);
+    assert.deepEqual(
+      report.entries.map((e) => `${e.group} ${e.action}: ${e.outcome}`),
+      ['a create: failed', 'b create: done', 'a add thing t1: skipped'],
+    );
+    fail = false;
+    const plan2 = makePlan(manifest, readModel(account, manifest));
+    await applyPlan(plan2, writer, NO_WAIT);
+    assert.equal(satisfies(account, manifest), undefined);
+  });
+
+  it('Cancel leaves the rest not started, and Apply again finishes', async () => {
+    const account = model({});
+    const manifest = parse(`{"groups": {${Array.from({ length: 20 }, (_, i) => `"g${i}": {}`).join(', ')}}}`);
+    const plan = makePlan(manifest, readModel(account, manifest));
+    const abort = new AbortController();
+    const writer = modelWriter(account);
+    const report = await applyPlan(
+      plan,
+      {
+        ...writer,
+        create: async (n, d, t) => {
+          if (account.groups.size === 5) abort.abort();
+          return writer.create(n, d, t);
+        },
+      },
+      { concurrency: 1, perSecond: 1_000_000, sleep: async () => undefined },
+      { signal: abort.signal },
+    );
+    assert.equal(report.cancelled, true);
+    assert.ok(report.entries.some((e) => e.outcome === 'not started'));
+    assert.ok(account.groups.size < 20);
+    await applyPlan(makePlan(manifest, readModel(account, manifest)), writer, NO_WAIT);
+    assert.equal(account.groups.size, 20);
+  });
+
+  it('a move leaves the old group explicitly (emulators keep both memberships otherwise)', async () => {
+    const account = model({ a: { things: ['t1'] }, b: {} });
+    const manifest = parse('{"groups": {"b": {"things": ["t1"]}}}');
+    const plan = makePlan(manifest, readModel(account, manifest));
+    const writes: string[] = [];
+    await applyPlan(plan, modelWriter(account, writes), NO_WAIT);
+    assert.deepEqual(writes, ['remove t1 from a', 'add t1 to b']);
+  });
+
+  it('the things arbitrary really exercises moves, removals and deletes', () => {
+    const seen = { move: 0, remove: 0, del: 0, create: 0 };
+    fc.assert(
+      fc.property(accountAndManifest, ({ account, manifest }) => {
+        const p = makePlan(manifest, readModel(account, manifest));
+        seen.move += p.additions.filter((a) => a.from).length;
+        seen.remove += p.removals.length;
+        seen.del += p.deletes.length;
+        seen.create += p.creates.length;
+      }),
+      { numRuns: 200, seed: 42 },
+    );
+    for (const [k, v] of Object.entries(seen)) assert.ok(v > 0, `no ${k} generated`);
+    assert.ok(THING_NAMES.includes('hasOwnProperty'));
+  });
+});
