@@ -252,7 +252,8 @@ export class BillingGroupService {
     return out.version;
   }
 
-  async deleteBillingGroup(name: string, signal?: AbortSignal): Promise<void> {
+  /** expectedVersion (Apply of a manifest): AWS refuses with VersionConflict if the group changed since it was read. */
+  async deleteBillingGroup(name: string, signal?: AbortSignal, expectedVersion?: number): Promise<void> {
     BillingGroupService.refuse(validateName(name));
     let attempts: number | undefined;
     try {
@@ -260,7 +261,7 @@ export class BillingGroupService {
         'DeleteBillingGroup',
         async (c, o) => {
           try {
-            return await c.send(new DeleteBillingGroupCommand({ billingGroupName: name }), o);
+            return await c.send(new DeleteBillingGroupCommand({ billingGroupName: name, expectedVersion }), o);
           } catch (e) {
             attempts = (e as { $metadata?: { attempts?: number } }).$metadata?.attempts;
             throw e;
@@ -320,6 +321,51 @@ export class BillingGroupService {
       nextToken = out.nextToken || undefined;
     } while (nextToken);
     return tags;
+  }
+
+  /** Writes a tag change worked out beforehand (Apply of a manifest reads the tags itself just before). */
+  async writeTags(arn: string, set: Tag[], remove: string[], signal?: AbortSignal): Promise<void> {
+    const problems = validateTags(set);
+    if (problems.length > 0) throw new AwsProblem('InvalidInput', problems[0].message);
+    if (set.length > 0) {
+      const request = { resourceArn: arn, tags: set.map((t) => ({ Key: t.key, Value: t.value })) };
+      await this.call('TagResource', (c, o) => c.send(new TagResourceCommand(request), o), signal);
+    }
+    if (remove.length > 0) {
+      const request = { resourceArn: arn, tagKeys: remove };
+      await this.call('UntagResource', (c, o) => c.send(new UntagResourceCommand(request), o), signal);
+    }
+  }
+
+  /**
+   * The account id of the credentials (STS GetCallerIdentity), for an account without billing groups
+   * whose ARNs would say it. The STS client is made only when asked, with the IoT client's
+   * credentials and, for an emulator, the same endpoint.
+   */
+  async callerAccount(signal?: AbortSignal): Promise<string> {
+    const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    const sts = new STSClient({
+      region: this.connection.region,
+      endpoint: this.connection.endpoint,
+      credentials: this.client.config.credentials,
+      maxAttempts: 3,
+    });
+    try {
+      const started = Date.now();
+      try {
+        const out = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
+        this.log({ operation: 'GetCallerIdentity', region: this.connection.region, requestId: out.$metadata?.requestId, durationMs: Date.now() - started, outcome: 'ok' });
+        if (!out.Account) throw new AwsProblem('NoAccount', 'AWS STS did not say which account the credentials belong to.');
+        return out.Account;
+      } catch (e) {
+        if (e instanceof AwsProblem || isAbort(e) || signal?.aborted) throw e;
+        const problem = toProblem(e, { operation: 'GetCallerIdentity', profile: this.connection.profile, region: this.connection.region, endpoint: this.connection.endpoint });
+        this.log({ operation: 'GetCallerIdentity', region: this.connection.region, durationMs: Date.now() - started, outcome: problem.code, detail: `${(e as Error)?.name ?? ''}: ${(e as Error)?.message ?? e}` });
+        throw problem;
+      }
+    } finally {
+      sts.destroy();
+    }
   }
 
   /** Makes the resource's tags equal `wanted`: one TagResource for what is new or changed, one UntagResource for what is gone. */

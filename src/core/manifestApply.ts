@@ -26,10 +26,16 @@ export interface ManifestWriter {
 
 /** Someone changed the group since the plan: its remaining steps stop; the others go on. */
 export class ChangedSincePlan extends Error {
+  readonly changedSincePlan = true;
   constructor(detail: string) {
     super(`changed since the plan (${detail})`);
     this.name = 'ChangedSincePlan';
   }
+}
+
+/** By shape, not class: the writer lives in the lazily loaded AWS bundle, which has its own copy of the class. */
+export function isChangedSincePlan(e: unknown): e is ChangedSincePlan {
+  return typeof e === 'object' && e !== null && (e as { changedSincePlan?: unknown }).changedSincePlan === true;
 }
 
 export type ApplyOutcome = 'done' | 'unchanged' | 'changed' | 'failed' | 'skipped' | 'not started';
@@ -105,7 +111,7 @@ export async function applyPlan(plan: Plan, writer: ManifestWriter, pace: ApplyP
           const outcome = (await item.run()) ?? 'done';
           results.set(item, { group: item.group, action: item.action, outcome });
         } catch (e) {
-          if (e instanceof ChangedSincePlan) {
+          if (isChangedSincePlan(e)) {
             results.set(item, { group: item.group, action: item.action, outcome: 'changed', message: e.message });
             if (!stopped.has(item.group)) stopped.set(item.group, `not done: the group ${e.message}`);
             return;

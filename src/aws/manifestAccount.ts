@@ -1,0 +1,86 @@
+// The manifest's reads and writes (src/core/manifestRead.ts, manifestApply.ts) on the billing group
+// service: one service method per call, errors mapped to sentences, and the answers that mean
+// "someone changed this since the plan" turned into ChangedSincePlan.
+import { ChangedSincePlan, type ManifestWriter } from '../core/manifestApply';
+import { accountOfArn, type AccountReader } from '../core/manifestRead';
+import type { BillingGroupService } from './billingGroupService';
+import { ConfigurationConflict } from './billingGroupService';
+import { isAwsProblem } from './errors';
+
+async function allThings(service: BillingGroupService, group: string, signal?: AbortSignal): Promise<string[]> {
+  const things: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await service.listThingsInBillingGroup(group, nextToken, signal);
+    things.push(...page.items);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return things;
+}
+
+export function manifestReader(service: BillingGroupService): AccountReader {
+  return {
+    region: service.connection.region,
+    listGroups: (signal) => service.listAllBillingGroups({}, signal),
+    describe: async (name, signal) => {
+      const d = await service.describeBillingGroup(name, signal);
+      return { arn: d.arn, version: d.version, description: d.description };
+    },
+    listTags: (arn, signal) => service.listTags(arn, signal),
+    listThings: (group, signal) => allThings(service, group, signal),
+    thingGroup: async (thing, signal) => {
+      try {
+        return (await service.describeThing(thing, signal)).billingGroupName;
+      } catch (e) {
+        if (isAwsProblem(e) && e.code === 'ResourceNotFound') return 'missing';
+        throw e;
+      }
+    },
+    account: async (groups, signal) => {
+      for (const g of groups) {
+        const account = accountOfArn(g.arn);
+        if (account) return account;
+      }
+      return service.callerAccount(signal);
+    },
+  };
+}
+
+export function manifestWriter(service: BillingGroupService): ManifestWriter {
+  return {
+    create: async (name, description, tags, signal) => {
+      try {
+        const r = await service.createBillingGroup({ name, description, tags }, signal);
+        return { outcome: r.outcome, arn: r.arn };
+      } catch (e) {
+        // Someone else made a group of that name since the plan, with another configuration.
+        if (e instanceof ConfigurationConflict) throw new ChangedSincePlan(`it was created meanwhile: ${e.message.replace(/^[^:]*: /, '')}`);
+        throw e;
+      }
+    },
+    updateDescription: async (name, description, expectedVersion, signal) => {
+      try {
+        await service.updateDescription(name, description, expectedVersion, signal);
+      } catch (e) {
+        if (isAwsProblem(e) && e.code === 'VersionConflict') throw new ChangedSincePlan('its version moved on');
+        throw e;
+      }
+    },
+    readTags: (arn, signal) => service.listTags(arn, signal),
+    writeTags: (arn, set, remove, signal) => service.writeTags(arn, set, remove, signal),
+    readThings: (group, signal) => allThings(service, group, signal),
+    thingGroup: async (thing, signal) => (await service.describeThing(thing, signal)).billingGroupName,
+    addThing: (group, thing, signal) => service.addThingToBillingGroup(group, thing, signal),
+    removeThing: (group, thing, signal) => service.removeThingFromBillingGroup(group, thing, signal),
+    delete: async (name, expectedVersion, signal) => {
+      try {
+        await service.deleteBillingGroup(name, signal, expectedVersion);
+      } catch (e) {
+        if (isAwsProblem(e) && e.code === 'VersionConflict') throw new ChangedSincePlan('its version moved on');
+        // Already gone is what was asked.
+        if (isAwsProblem(e) && e.code === 'ResourceNotFound') return;
+        throw e;
+      }
+    },
+  };
+}

@@ -1,0 +1,204 @@
+// The manifest against moto: the real SDK over HTTP through the fault proxy, the version layer
+// (DescribeBillingGroup versions, VersionConflict on demand) and the tag layer (the tag operations
+// moto lacks). Plan reads only what it needs; Apply converges and a second Apply sends no write; a
+// group changed since the plan stops and the others go on; a create whose response is lost is
+// reported as created, once; throttling is ridden out.
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { CreateThingCommand, type IoTClient } from '@aws-sdk/client-iot';
+import { createAwsLayer, isAwsProblem, manifestReader, manifestWriter, type AwsLayer, type BillingGroupService, type CallLog } from '../../src/aws/index';
+import { parseManifest, type Manifest } from '../../src/core/manifest';
+import { applyPlan, type ApplyPace } from '../../src/core/manifestApply';
+import { isEmptyPlan, makePlan, summarize } from '../../src/core/manifestPlan';
+import { readAccount } from '../../src/core/manifestRead';
+import { exportManifest, renderManifest } from '../../src/core/manifestRender';
+import { makeAwsHome, type AwsHome } from '../support/awsFiles';
+import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
+import { startMoto, type MotoServer } from '../support/moto';
+import { SAMPLE_GROUPS, seedSampleFleet, testClient } from '../support/seed';
+import { startTagLayer, type TagLayer } from '../support/tagLayer';
+import { startVersionLayer, type VersionLayer } from '../support/versionLayer';
+
+const WRITES = ['CreateBillingGroup', 'UpdateBillingGroup', 'DeleteBillingGroup', 'TagResource', 'UntagResource', 'AddThingToBillingGroup', 'RemoveThingFromBillingGroup'];
+const PACE: ApplyPace = {
+  concurrency: 3,
+  perSecond: 50,
+  retry: { isRetryable: (e) => isAwsProblem(e) && e.code === 'Throttled', times: 4, backoffMs: 200 },
+};
+
+function parse(text: string): Manifest {
+  const p = parseManifest(text);
+  assert.deepEqual(p.problems, []);
+  return p.manifest;
+}
+
+describe('manifest against moto (tag and version layers, fault proxy)', () => {
+  let moto: MotoServer;
+  let tags: TagLayer;
+  let versions: VersionLayer;
+  let proxy: FaultProxy;
+  let aws: AwsHome;
+  let layer: AwsLayer;
+  let svc: BillingGroupService;
+  let direct: IoTClient;
+  const calls: CallLog[] = [];
+
+  const writesSent = () => proxy.forwarded().filter((r) => r.operation !== undefined && WRITES.includes(r.operation));
+  const count = (operation: string) => proxy.forwarded().filter((r) => r.operation === operation).length;
+  const plan = async (manifest: Manifest) => makePlan(manifest, await readAccount(manifestReader(svc), manifest, PACE));
+  const apply = async (manifest: Manifest) => applyPlan(await plan(manifest), manifestWriter(svc), PACE);
+  const exported = async (things = true) => renderManifest(exportManifest(await readAccount(manifestReader(svc), { prune: false, groups: [] }, PACE, { all: true, exportThings: things }), { things }));
+
+  before(async () => {
+    moto = await startMoto();
+    tags = await startTagLayer(moto.endpoint);
+    versions = await startVersionLayer(tags.endpoint);
+    proxy = await startFaultProxy(versions.endpoint);
+    aws = makeAwsHome();
+    layer = createAwsLayer({ env: aws.env(), log: (e) => calls.push(e), client: { maxAttempts: 3, connectionTimeoutMs: 1000, requestTimeoutMs: 5000 } });
+    svc = layer.service(await layer.resolveConnection({ profile: 'default', region: 'us-east-1', endpoint: proxy.endpoint }));
+    direct = testClient(tags.endpoint);
+  });
+  beforeEach(async () => {
+    await moto.reset();
+    tags.clear();
+    versions.clear();
+    await seedSampleFleet(tags.endpoint);
+    proxy.reset();
+    calls.length = 0;
+  });
+  afterEach(() => proxy.reset());
+  after(async () => {
+    direct?.destroy();
+    layer?.dispose();
+    await proxy?.stop();
+    await versions?.stop();
+    await tags?.stop();
+    await moto?.stop();
+    aws?.remove();
+  });
+
+  it('Export writes every group sorted with account and region; Plan of it says no changes', async () => {
+    const text = await exported();
+    const manifest = parse(text);
+    assert.equal(manifest.account, '123456789012', 'from the groups\' ARNs');
+    assert.equal(manifest.region, 'us-east-1');
+    assert.deepEqual(manifest.groups.map((g) => g.name), SAMPLE_GROUPS.map((g) => g.name).sort());
+    const eu = manifest.groups.find((g) => g.name === 'fleet-eu-west')!;
+    assert.deepEqual(eu, { name: 'fleet-eu-west', description: 'Delivery vans, Dublin depot', tags: [{ key: 'costCenter', value: 'logistics-eu' }, { key: 'env', value: 'prod' }], things: ['van-0101', 'van-0102', 'van-0103'] });
+    proxy.reset();
+    const p = await plan(manifest);
+    assert.ok(isEmptyPlan(p));
+    // ⌈G/250⌉ + Describe + ListTags per group + ListThings per group with things.
+    assert.equal(count('ListBillingGroups'), 1);
+    assert.equal(count('DescribeBillingGroup'), SAMPLE_GROUPS.length);
+    assert.equal(count('ListTagsForResource'), SAMPLE_GROUPS.length);
+    assert.equal(count('ListThingsInBillingGroup'), SAMPLE_GROUPS.length);
+    assert.equal(count('DescribeThing'), 0, 'every listed thing was found in a group read');
+    assert.deepEqual(writesSent(), []);
+  });
+
+  it('an account without groups gets its id from STS GetCallerIdentity', async () => {
+    await moto.reset();
+    tags.clear();
+    const state = await readAccount(manifestReader(svc), { prune: false, groups: [] }, PACE, { all: true });
+    assert.equal(state.account, '123456789012');
+    assert.ok(calls.some((c) => c.operation === 'GetCallerIdentity' && c.outcome === 'ok'));
+  });
+
+  it('Apply converges: creates with tags, description with expectedVersion, tags, moves, prune; the second Apply sends no write', async () => {
+    await direct.send(new CreateThingCommand({ thingName: 'new-thing' }));
+    const manifest = parse(`{
+      "account": "123456789012", "region": "us-east-1", "prune": true,
+      "groups": {
+        "fleet-eu-west": { "description": "Vans, Dublin", "tags": { "costCenter": "logistics-eu", "owner": "ops" }, "things": ["van-0101", "van-0201", "new-thing"] },
+        "fleet-us-east": { "things": ["van-0202"] },
+        "greenhouse-sensors": {},
+        "lab-prototypes": { "tags": {} },
+        "made-here": { "description": "from the manifest", "tags": { "team": "fleet \${ops}" }, "things": ["proto-b"] }
+      }
+    }`);
+    const p = await plan(manifest);
+    assert.deepEqual(summarize(p), { create: 1, update: 2, delete: 1, thingsAdd: 2, thingsRemove: 2, thingsMove: 1 });
+    assert.deepEqual(p.deletes.map((d) => d.group), ['warehouse-scanners']);
+    proxy.reset();
+    const report = await applyPlan(p, manifestWriter(svc), PACE);
+    assert.deepEqual(report.entries.filter((e) => e.outcome !== 'done'), []);
+
+    const create = proxy.forwarded().filter((r) => r.operation === 'CreateBillingGroup');
+    assert.equal(create.length, 1);
+    assert.deepEqual(create[0].body, { billingGroupProperties: { billingGroupDescription: 'from the manifest' }, tags: [{ Key: 'team', Value: 'fleet ${ops}' }] }, 'the create carries its tags');
+    assert.deepEqual(versions.updates.map((u) => [u.group, u.expectedVersion]), [['fleet-eu-west', 1]], 'the version read during the plan');
+
+    const after = parse(await exported());
+    const of = (name: string) => after.groups.find((g) => g.name === name);
+    assert.deepEqual(of('fleet-eu-west'), { name: 'fleet-eu-west', description: 'Vans, Dublin', tags: [{ key: 'costCenter', value: 'logistics-eu' }, { key: 'owner', value: 'ops' }], things: ['new-thing', 'van-0101', 'van-0201'] });
+    assert.deepEqual(of('fleet-us-east')?.things, ['van-0202']);
+    assert.deepEqual(of('lab-prototypes')?.tags, []);
+    assert.deepEqual(of('made-here')?.things, ['proto-b']);
+    assert.equal(of('warehouse-scanners'), undefined);
+
+    proxy.reset();
+    const second = await apply(manifest);
+    assert.equal(second.entries.length, 0);
+    assert.deepEqual(writesSent(), [], 'applying twice sends no write the second time');
+  });
+
+  it('a group changed since the plan stops with "changed since the plan"; the others go on', async () => {
+    const manifest = parse(`{"groups": {
+      "fleet-eu-west": { "description": "one", "tags": { "env": "test" } },
+      "fleet-us-east": { "description": "two" },
+      "lab-prototypes": { "tags": { "env": "dev", "x": "y" } }
+    }}`);
+    const p = await plan(manifest);
+    // Someone else: a description update lands first (the version layer answers the next update
+    // with VersionConflict), and lab-prototypes gets a tag, after the plan.
+    versions.conflictNext(1);
+    await svc.writeTags('arn:aws:iot:us-east-1:123456789012:billinggroup/lab-prototypes', [{ key: 'added', value: 'by someone' }], []);
+    proxy.reset();
+    const report = await applyPlan(p, manifestWriter(svc), { ...PACE, concurrency: 1 });
+    const rows = report.entries.map((e) => `${e.group} ${e.action}: ${e.outcome}${e.message ? ` (${e.message})` : ''}`);
+    assert.deepEqual(rows, [
+      'fleet-eu-west set description: changed (changed since the plan (its version moved on))',
+      'fleet-us-east set description: done',
+      'fleet-eu-west set tags: skipped (not done: the group changed since the plan (its version moved on))',
+      'lab-prototypes set tags: changed (changed since the plan (its tags differ))',
+    ]);
+    assert.equal(count('TagResource') + count('UntagResource'), 0, 'no tag written over their change');
+    assert.deepEqual(tags.tagsOf('arn:aws:iot:us-east-1:123456789012:billinggroup/lab-prototypes').map((t) => t.Key).sort(), ['added', 'env']);
+  });
+
+  it('a create whose response is lost is reported as created, once', async () => {
+    const manifest = parse('{"groups": {"lost-once": {"description": "d", "tags": {"k": "v"}}, "plain": {}}}');
+    const p = await plan(manifest);
+    proxy.addRule({ match: { operation: 'CreateBillingGroup', when: (r) => r.pathname.endsWith('/lost-once') }, fault: 'lostResponse' });
+    const report = await applyPlan(p, manifestWriter(svc), PACE);
+    assert.deepEqual(report.entries.map((e) => [e.group, e.outcome]), [
+      ['lost-once', 'done'],
+      ['plain', 'done'],
+    ]);
+    assert.equal(proxy.countForwarded({ operation: 'CreateBillingGroup', when: (r) => r.pathname.endsWith('/lost-once') }), 2, 'the SDK retried; the retry met the group');
+    proxy.reset();
+    assert.ok(isEmptyPlan(await plan(manifest)));
+  });
+
+  it('throttling is ridden out: 30 creates under a 5/s limit, each created once', async () => {
+    const names = Array.from({ length: 30 }, (_, i) => `throttled-${String(i).padStart(2, '0')}`);
+    const manifest = parse(`{"groups": {${names.map((n) => `"${n}": {}`).join(', ')}}}`);
+    const p = await plan(manifest);
+    proxy.reset();
+    proxy.setRateLimit({ perSecond: 5, match: { operation: 'CreateBillingGroup' } });
+    const report = await applyPlan(p, manifestWriter(svc), { ...PACE, perSecond: 20 });
+    proxy.setRateLimit(undefined);
+    assert.deepEqual(report.entries.filter((e) => e.outcome !== 'done'), []);
+    assert.ok((proxy.stats().byOutcome.rateLimited ?? 0) > 0, 'the limit was hit');
+    assert.equal(proxy.countForwarded({ operation: 'CreateBillingGroup' }), names.length, 'each group created once');
+    proxy.reset();
+    assert.ok(isEmptyPlan(await plan(manifest)));
+  });
+
+  it('a listed thing that does not exist makes the plan refuse, naming it', async () => {
+    const p = await plan(parse('{"groups": {"fleet-eu-west": {"things": ["van-0101", "van-0102", "van-0103", "ghost"]}}}'));
+    assert.deepEqual(p.errors, ['Thing "ghost" does not exist, so it cannot join billing group "fleet-eu-west".']);
+  });
+});
