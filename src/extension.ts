@@ -3,6 +3,7 @@
 import vscode = require('vscode');
 import * as connection from './connection';
 import { Session } from './connection/session';
+import * as costs from './costs';
 import * as create from './create';
 import * as details from './details';
 import * as groups from './groups';
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): TestingApi {
   const deps = { context, session, log, tree: view, provider: view.provider };
   context.subscriptions.push(log, ...tree.register(deps), ...connection.register(deps));
   context.subscriptions.push(...create.register(deps), ...details.register(deps), ...groups.register(deps), ...things.register(deps));
+  context.subscriptions.push(...costs.register(deps));
   return { listRoot: () => view.provider.getChildren() };
 }
 

@@ -45,6 +45,12 @@ const emptyList = <T>(): ListState<T> => ({ items: [], loaded: false });
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
+/** A group's cost as the costs feature words it (issue 11): before the group's description, and in its tooltip. */
+export interface GroupCostText {
+  description: string;
+  tooltip: string;
+}
+
 export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>, vscode.TreeDragAndDropController<TreeNode>, vscode.Disposable {
   readonly dragMimeTypes = [THING_MIME];
   readonly dropMimeTypes = [THING_MIME];
@@ -146,15 +152,30 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
 
   // --- TreeDataProvider ---
 
-  /** Group items are built once per node and description (thousands of groups, redrawn per page). */
-  private readonly groupItems = new WeakMap<GroupNode, { description: string | undefined; item: vscode.TreeItem }>();
+  /** Group items are built once per node, description and cost (thousands of groups, redrawn per page). */
+  private readonly groupItems = new WeakMap<GroupNode, { description: string | undefined; cost: string | undefined; item: vscode.TreeItem }>();
+  /** Costs by group name (iotBillingGroups.costs.showInTree), set by the costs feature. */
+  private groupCosts = new Map<string, GroupCostText>();
+
+  /** Shows costs in the group items (undefined: none); only the items whose figures changed are redrawn. */
+  setGroupCosts(costs: ReadonlyMap<string, GroupCostText> | undefined): void {
+    const next = new Map(costs ?? []);
+    const same = (a?: GroupCostText, b?: GroupCostText) => a?.description === b?.description && a?.tooltip === b?.tooltip;
+    const touched = [...new Set([...this.groupCosts.keys(), ...next.keys()])].filter((n) => !same(this.groupCosts.get(n), next.get(n)));
+    this.groupCosts = next;
+    for (const name of touched) {
+      const node = this.root.items.find((g) => g.name === name);
+      if (node) this.changed(node);
+    }
+  }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
     if (node.kind === 'group') {
       const cached = this.groupItems.get(node);
-      if (cached && cached.description === node.description) return cached.item;
+      const cost = this.groupCosts.get(node.name)?.description;
+      if (cached && cached.description === node.description && cached.cost === cost) return cached.item;
       const item = this.buildTreeItem(node);
-      this.groupItems.set(node, { description: node.description, item });
+      this.groupItems.set(node, { description: node.description, cost, item });
       return item;
     }
     return this.buildTreeItem(node);
@@ -169,6 +190,8 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
         item.iconPath = GROUP_ICON;
         item.accessibilityInformation = { label: vscode.l10n.t('Billing group {0}', inert(node.name)) };
         if (node.description) item.description = inert(node.description, 80);
+        const cost = this.groupCosts.get(node.name);
+        if (cost) item.description = node.description ? `${cost.description} · ${inert(node.description, 80)}` : cost.description;
         return item;
       }
       case 'thing': {
@@ -224,6 +247,8 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
     } catch (e) {
       if (!isCancellation(e)) lines.push(asProblem(e)?.message ?? String(e));
     }
+    const cost = this.groupCosts.get(node.name);
+    if (cost) lines.push(cost.tooltip);
     item.tooltip = lines.join('\n');
     return item;
   }

@@ -1,0 +1,116 @@
+// The messages between the costs panel's webview and the extension, and the panel's model (figures
+// already formatted, so the webview only places text). The webview is untrusted: the host accepts
+// only the few message types below, with no payload but a bounded sort state. Pure: no vscode.
+import { chartSeries, formatAmount, rowLabel, UNALLOCATED_EXPLANATION, type CostRowKind, type CostTable } from './costs';
+
+export interface PanelCell {
+  month: string;
+  amount: number;
+  text: string;
+}
+
+export interface PanelRow {
+  kind: CostRowKind;
+  /** data-group (group, unallocated) or data-value (shared, unmatched). */
+  value: string;
+  groups: string[];
+  label: string;
+  /** Says what the row is: a shared value names its groups, Unallocated explains itself. */
+  title: string;
+  cells: PanelCell[];
+  total: number;
+  totalText: string;
+}
+
+export interface PanelSeries {
+  kind: 'row' | 'other' | 'unallocated';
+  label: string;
+  amounts: number[];
+  texts: string[];
+}
+
+export interface PanelModel {
+  tagKey: string;
+  metric: string;
+  currency: string;
+  months: string[];
+  estimated: boolean[];
+  rows: PanelRow[];
+  monthTotals: PanelCell[];
+  total: number;
+  totalText: string;
+  series: PanelSeries[];
+  /** e.g. "as of 30 Nov 2026, 09:12 (cached)". */
+  asOf: string;
+  /** A notice above the figures (e.g. the key is not active yet), or ''. */
+  notice: string;
+  /** Offer "Set Up Cost Allocation…" next to the notice. */
+  offerSetUp: boolean;
+  /** The group to scroll to and highlight (context menu), or ''. */
+  focus: string;
+}
+
+export function panelModel(
+  table: CostTable,
+  info: { metric: string; asOf: string; notice?: string; offerSetUp?: boolean; focus?: string },
+): PanelModel {
+  const fmt = (n: number) => formatAmount(n, table.currency);
+  return {
+    tagKey: table.tagKey,
+    metric: info.metric,
+    currency: table.currency,
+    months: [...table.months],
+    estimated: [...table.estimated],
+    rows: table.rows.map((r) => ({
+      kind: r.kind,
+      value: r.kind === 'group' ? r.groups[0] : r.value,
+      groups: [...r.groups],
+      label: rowLabel(r),
+      title:
+        r.kind === 'shared'
+          ? `Tag value "${r.value}" is shared by ${r.groups.join(', ')}: their cost is shown together.`
+          : r.kind === 'unmatched'
+            ? `Tag value "${r.value}" matches no billing group in this region.`
+            : r.kind === 'unallocated'
+              ? UNALLOCATED_EXPLANATION
+              : `Billing group ${r.groups[0]} (${table.tagKey}=${r.value})`,
+      cells: table.months.map((month, i) => ({ month, amount: r.amounts[i], text: fmt(r.amounts[i]) })),
+      total: r.total,
+      totalText: fmt(r.total),
+    })),
+    monthTotals: table.months.map((month, i) => ({ month, amount: table.monthTotals[i], text: fmt(table.monthTotals[i]) })),
+    total: table.total,
+    totalText: fmt(table.total),
+    series: chartSeries(table).map((s) => ({ ...s, texts: s.amounts.map(fmt) })),
+    asOf: info.asOf,
+    notice: info.notice ?? '',
+    offerSetUp: info.offerSetUp ?? false,
+    focus: info.focus ?? '',
+  };
+}
+
+/** Extension → webview. */
+export type CostsHostMessage =
+  | { type: 'loading' }
+  | { type: 'costs'; model: PanelModel }
+  /** A problem as a sentence, with the title of the button that fixes it (if any); cached figures may stay shown. */
+  | { type: 'problem'; message: string; actionTitle?: string; offerSetUp?: boolean };
+
+/** Webview → extension. */
+export type CostsMessage =
+  | { type: 'ready' }
+  | { type: 'refresh' }
+  | { type: 'export' }
+  | { type: 'setUp' }
+  /** The button of the problem shown. */
+  | { type: 'action' };
+
+const TYPES = new Set(['ready', 'refresh', 'export', 'setUp', 'action']);
+
+/** Checks a message from the webview: only a known type, and nothing else is kept. */
+export function parseCostsMessage(m: unknown): { ok: true; msg: CostsMessage } | { ok: false; reason: string } {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return { ok: false, reason: 'not an object' };
+  const type = (m as { type?: unknown }).type;
+  if (typeof type !== 'string' || !TYPES.has(type)) return { ok: false, reason: `unknown type ${typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : typeof type}` };
+  return { ok: true, msg: { type } as CostsMessage };
+}

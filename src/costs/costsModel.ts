@@ -1,0 +1,134 @@
+// Where the figures come from: the cache while fresh, else the one Cost Explorer query. Nothing here
+// runs until someone asks for costs (the panel, Refresh, Export, or showInTree turned on).
+import vscode = require('vscode');
+import type { Connection } from '../aws';
+import { costPeriod } from '../core/costPeriod';
+import type { CostData, KnownGroup } from '../core/costs';
+import type { Tag } from '../core/types';
+import type { Deps } from '../shared/deps';
+import { asProblem, type ProblemLike } from '../shared/problems';
+import { CostCache, isFresh, type CostCacheKey } from './costCache';
+import { loadCostsAws } from './costsAwsLoader';
+import type { CostExplorerLayer, CostExplorerService } from '../aws/costExplorer';
+import { readCostSettings, type CostSettings } from './costSettings';
+
+export interface LoadedCosts {
+  data: CostData;
+  groups: KnownGroup[];
+  key: CostCacheKey;
+  fromCache: boolean;
+  /** Set when the figures are older than wanted because the query failed (e.g. offline). */
+  problem?: ProblemLike;
+}
+
+/** The account of a billing group ARN: arn:PARTITION:iot:REGION:ACCOUNT:billinggroup/NAME. */
+export function accountOfArn(arn: string): string | undefined {
+  const account = arn.split(':')[4];
+  return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+
+/** Problems after which cached figures still serve: nothing answered. */
+const OFFLINE_CODES = new Set(['EndpointUnreachable', 'BadResponse', 'InternalFailure']);
+
+export class CostsModel implements vscode.Disposable {
+  private layer: CostExplorerLayer | undefined;
+  private readonly cache: CostCache;
+  private readonly changed = new vscode.EventEmitter<LoadedCosts>();
+  /** Fires with each new set of figures (a query, or the cache read for another key). */
+  readonly onDidChange = this.changed.event;
+  /** Tags read by Set Up (name → tags): groups tagged another way than the convention are matched through them. */
+  readonly knownTags = new Map<string, Tag[]>();
+  private groupsCache: { generation: number; groups: { name: string; arn: string }[] } | undefined;
+  private inFlight: Promise<LoadedCosts> | undefined;
+  last: LoadedCosts | undefined;
+  /** STS's answer for an account without groups, kept for the session's connection. */
+  private account: string | undefined;
+
+  constructor(private readonly deps: Deps) {
+    this.cache = new CostCache(deps.context.globalState);
+  }
+
+  /** The Cost Explorer service of the current connection (loads dist/costs-aws.js on first use). */
+  async costExplorer(): Promise<{ ce: CostExplorerService; connection: Connection }> {
+    const { connection } = await this.deps.session.connect();
+    if (!this.layer) {
+      const { createCostExplorerLayer } = loadCostsAws();
+      this.layer = createCostExplorerLayer({ log: (e) => this.deps.log.call(e) });
+    }
+    const aws = this.deps.session.aws();
+    return { ce: this.layer.service(connection, aws.credentials(connection)), connection };
+  }
+
+  /** Cost Explorer requests this window sent (bench, log). */
+  requestCount(): number {
+    return this.layer?.requestCount() ?? 0;
+  }
+
+  private async groups(force: boolean, signal?: AbortSignal): Promise<{ name: string; arn: string }[]> {
+    const { service, generation } = await this.deps.session.connect();
+    if (force || !this.groupsCache || this.groupsCache.generation !== generation) {
+      if (this.groupsCache?.generation !== generation) this.account = undefined;
+      this.groupsCache = { generation, groups: await service.listAllBillingGroups({}, signal) };
+    }
+    return this.groupsCache.groups;
+  }
+
+  /** Forgets the group list (groups were created, deleted or tagged). */
+  forgetGroups(): void {
+    this.groupsCache = undefined;
+  }
+
+  /** The costs: cached while fresh (force: query anyway). Concurrent callers share one load. */
+  load(options: { force?: boolean } = {}): Promise<LoadedCosts> {
+    if (this.inFlight && !options.force) return this.inFlight;
+    const p = this.loadNow(options.force === true, readCostSettings());
+    this.inFlight = p;
+    const done = () => {
+      if (this.inFlight === p) this.inFlight = undefined;
+    };
+    p.then(done, done);
+    return p;
+  }
+
+  private async loadNow(force: boolean, s: CostSettings): Promise<LoadedCosts> {
+    const { connection, service } = await this.deps.session.connect();
+    const list = await this.groups(force);
+    // The account from the groups' ARNs; without groups, from STS (all usage is then Unallocated).
+    const account = list.map((g) => accountOfArn(g.arn)).find((a) => a !== undefined) ?? (this.account ??= await service.callerAccount());
+    const groups: KnownGroup[] = list.map((g) => ({ name: g.name, tags: this.knownTags.get(g.name) }));
+    const key: CostCacheKey = { profile: connection.profile, account, region: connection.region, tagKey: s.tagKey, metric: s.metric, months: s.months, services: s.services };
+    const cached = this.cache.get(key);
+    if (!force && cached && isFresh(cached, Date.now(), s.cacheHours)) {
+      this.deps.log.info(`Costs: cached figures of ${new Date(cached.data.fetchedAt).toISOString()} used (no Cost Explorer request)`);
+      return this.publish({ data: cached.data, groups, key, fromCache: true });
+    }
+    try {
+      const { ce } = await this.costExplorer();
+      const data = await ce.getCostAndUsage({
+        tagKey: s.tagKey,
+        metric: s.metric,
+        services: s.services,
+        account,
+        region: connection.region,
+        period: costPeriod(new Date(), s.months),
+      });
+      await this.cache.put(key, data);
+      return this.publish({ data, groups, key, fromCache: false });
+    } catch (e) {
+      const problem = asProblem(e);
+      if (cached && problem && OFFLINE_CODES.has(problem.code)) return this.publish({ data: cached.data, groups, key, fromCache: true, problem });
+      throw e;
+    }
+  }
+
+  private publish(loaded: LoadedCosts): LoadedCosts {
+    this.last = loaded;
+    this.changed.fire(loaded);
+    return loaded;
+  }
+
+  dispose(): void {
+    this.layer?.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,58 @@
+// With iotBillingGroups.costs.showInTree on, each group's description starts with its month-to-date
+// cost and its tooltip lists the last months. Only the items whose figures changed are redrawn; no
+// IoT call is made for it, and nothing is asked of Cost Explorer while the setting is off.
+import vscode = require('vscode');
+import { buildCostTable, costsByGroup, formatAmount } from '../core/costs';
+import type { Deps } from '../shared/deps';
+import { asProblem } from '../shared/problems';
+import type { GroupCostText } from '../tree/billingGroupsProvider';
+import type { CostsModel, LoadedCosts } from './costsModel';
+import { COSTS_SECTION, readCostSettings } from './costSettings';
+
+export function groupCostTexts(loaded: LoadedCosts): Map<string, GroupCostText> {
+  const table = buildCostTable(loaded.data, loaded.groups);
+  const out = new Map<string, GroupCostText>();
+  for (const [name, c] of costsByGroup(table)) {
+    const months = c.months.map((m, i) => `${m}: ${formatAmount(c.amounts[i], c.currency)}`).reverse();
+    out.set(name, {
+      description: vscode.l10n.t('{0} this month', formatAmount(c.monthToDate, c.currency)),
+      tooltip: [
+        vscode.l10n.t('Costs ({0}, by tag {1}), as of {2}:', loaded.data.metric, loaded.data.tagKey, new Date(loaded.data.fetchedAt).toLocaleString()),
+        ...months,
+        ...(c.sharedWith.length > 0 ? [vscode.l10n.t('Shared with {0}: the figures are theirs together.', c.sharedWith.join(', '))] : []),
+      ].join('\n'),
+    });
+  }
+  return out;
+}
+
+export function registerTreeCosts(deps: Deps, model: CostsModel): vscode.Disposable[] {
+  const { provider, log } = deps;
+  let loading = false;
+  const update = async () => {
+    if (!readCostSettings().showInTree) {
+      provider.setGroupCosts(undefined);
+      return;
+    }
+    if (loading || provider.viewState !== 'ready') return;
+    loading = true;
+    try {
+      await model.load(); // shown through onDidChange
+    } catch (e) {
+      log.warn(`Costs in the tree: ${asProblem(e)?.message ?? String(e)}`);
+    } finally {
+      loading = false;
+    }
+  };
+  return [
+    model.onDidChange((loaded) => {
+      if (readCostSettings().showInTree) provider.setGroupCosts(groupCostTexts(loaded));
+    }),
+    provider.onDidChangeState((s) => {
+      if (s === 'ready') void update();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(COSTS_SECTION)) void update();
+    }),
+  ];
+}

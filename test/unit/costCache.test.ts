@@ -1,0 +1,70 @@
+// The costs cache in globalState: per profile, account, region, key, metric, months and services;
+// fresh for cacheHours; the manifest's CodeLens reads it without any request.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { cachedCosts, CostCache, COSTS_CACHE_KEY, isFresh, type CostCacheKey, type MementoLike } from '../../src/costs/costCache';
+import type { CostData } from '../../src/core/costs';
+
+/** An in-memory Memento: globalState's get/update contract, stored as JSON as VS Code does. */
+function memento(): MementoLike & { raw: Map<string, string> } {
+  const raw = new Map<string, string>();
+  return {
+    raw,
+    get: <T>(k: string) => (raw.has(k) ? (JSON.parse(raw.get(k) as string) as T) : undefined),
+    update: async (k, v) => {
+      if (v === undefined) raw.delete(k);
+      else raw.set(k, JSON.stringify(v));
+    },
+  };
+}
+const data = (fetchedAt: number, tagKey = 'BillingGroup'): CostData => ({ tagKey, metric: 'UnblendedCost', months: [{ month: '2026-11', estimated: true, entries: [{ value: 'a', amount: 1, unit: 'USD' }] }], fetchedAt, pages: 1 });
+const key: CostCacheKey = { profile: 'default', account: '123456789012', region: 'eu-west-1', tagKey: 'BillingGroup', metric: 'UnblendedCost', months: 6, services: ['AWS IoT', 'AWS IoT Device Management'] };
+const HOUR = 3_600_000;
+
+describe('CostCache', () => {
+  it('keeps one entry per key, any order of services', async () => {
+    const m = memento();
+    const c = new CostCache(m);
+    await c.put(key, data(1));
+    await c.put({ ...key, services: [...key.services].reverse() }, data(2));
+    assert.equal(c.get(key)?.data.fetchedAt, 2);
+    assert.equal((m.get<unknown[]>(COSTS_CACHE_KEY) ?? []).length, 1);
+    for (const other of [{ profile: 'p2' }, { account: '210987654321' }, { region: 'us-east-1' }, { tagKey: 'CostCenter' }, { metric: 'AmortizedCost' }, { months: 3 }, { services: ['AWS IoT'] }])
+      assert.equal(c.get({ ...key, ...other }), undefined, JSON.stringify(other));
+  });
+  it('is fresh for cacheHours, not when the clock went back, never with 0 hours', () => {
+    const e = { data: data(10 * HOUR) };
+    assert.equal(isFresh(e, 10 * HOUR + 11 * HOUR, 12), true);
+    assert.equal(isFresh(e, 10 * HOUR + 12 * HOUR, 12), false);
+    assert.equal(isFresh(e, 9 * HOUR, 12), false);
+    assert.equal(isFresh(e, 10 * HOUR, 0), false);
+  });
+  it('bounds what globalState holds', async () => {
+    const m = memento();
+    const c = new CostCache(m);
+    for (let i = 0; i < 40; i++) await c.put({ ...key, months: (i % 12) + 1, region: `r${i}` }, data(i));
+    assert.equal((m.get<unknown[]>(COSTS_CACHE_KEY) ?? []).length, 24);
+    assert.equal(c.get({ ...key, months: (39 % 12) + 1, region: 'r39' })?.data.fetchedAt, 39);
+  });
+  it('ignores what is not an entry (an older or damaged value)', () => {
+    const m = memento();
+    void m.update(COSTS_CACHE_KEY, [{ nonsense: true }, 42]);
+    assert.equal(new CostCache(m).get(key), undefined);
+    void m.update(COSTS_CACHE_KEY, 'x');
+    assert.equal(new CostCache(m).get(key), undefined);
+  });
+});
+
+describe('cachedCosts (for the manifest CodeLens)', () => {
+  it('gives the newest figures of a profile, account and region, without a request', async () => {
+    const m = memento();
+    const c = new CostCache(m);
+    await c.put(key, data(5 * HOUR));
+    await c.put({ ...key, tagKey: 'CostCenter' }, data(6 * HOUR, 'CostCenter'));
+    await c.put({ ...key, region: 'us-east-1' }, data(7 * HOUR));
+    assert.equal(cachedCosts(m, 'default', '123456789012', 'eu-west-1')?.tagKey, 'CostCenter');
+    assert.equal(cachedCosts(m, 'default', '123456789012', 'eu-central-1'), undefined);
+    assert.equal(cachedCosts(m, 'default', '123456789012', 'eu-west-1', 20 * HOUR, 12), undefined, 'too old');
+    assert.equal(cachedCosts(m, 'default', '123456789012', 'eu-west-1', 8 * HOUR, 12)?.fetchedAt, 6 * HOUR);
+  });
+});
