@@ -4,6 +4,8 @@
 //   dist/webview/form.js – the create form's script (browser), from media/form/.
 //   dist/costs-aws.js    – src/aws/costExplorer (the Cost Explorer client), loaded only when costs are asked for;
 //   dist/webview/costs.js – the costs panel's script (browser), from media/costs/.
+//   dist/manifest.js     – billing groups as code (issue 13): parser, plan, apply, diagnostics, loaded on first manifest or command;
+//   dist/billing-groups.schema.json – the manifest's JSON Schema, generated from src/core/limits.ts (jsonValidation).
 // Usage: node esbuild.mjs [--production] [--watch] [--eager-sdk]
 //   --eager-sdk builds a comparison entry (dist-eager/) that links the SDK statically, for `npm run bench`.
 import * as esbuild from 'esbuild';
@@ -48,6 +50,25 @@ const noDefaultCredentialChain = {
   },
 };
 
+/** The same for the manifest feature: `require('./manifestFeature')` in src/manifest/manifestLoader.ts loads dist/manifest.js. */
+const lazyManifestBoundary = {
+  name: 'lazy-manifest-boundary',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/manifestFeature$/ }, (args) =>
+      /[\\/]src[\\/]manifest[\\/]manifestLoader\.ts$/.test(args.importer) ? { path: './manifest.js', external: true } : undefined,
+    );
+  },
+};
+
+/** Writes dist/billing-groups.schema.json from src/core/manifestSchema.ts, so the schema never drifts from limits.ts. */
+async function writeManifestSchema() {
+  const out = await esbuild.build({ entryPoints: ['src/core/manifestSchema.ts'], bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'silent' });
+  const mod = { exports: {} };
+  new Function('module', 'exports', out.outputFiles[0].text)(mod, mod.exports);
+  fs.mkdirSync('dist', { recursive: true });
+  fs.writeFileSync('dist/billing-groups.schema.json', mod.exports.manifestSchemaText());
+}
+
 const common = {
   bundle: true,
   minify: production,
@@ -61,7 +82,8 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', ext
 const builds = eager
   ? [{ ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist-eager', minify: true, sourcemap: false }]
   : [
-      { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyAwsBoundary, lazyCostsAwsBoundary] },
+      { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyAwsBoundary, lazyCostsAwsBoundary, lazyManifestBoundary] },
+      { ...node, entryPoints: { manifest: 'src/manifest/manifestFeature.ts' }, outdir: 'dist', mainFields: ['module', 'main'], plugins: [lazyAwsBoundary] },
       { ...node, entryPoints: { aws: 'src/aws/index.ts' }, outdir: 'dist', mainFields: ['module', 'main'] },
       { ...node, entryPoints: { 'costs-aws': 'src/aws/costExplorer/index.ts' }, outdir: 'dist', mainFields: ['module', 'main'], plugins: [noDefaultCredentialChain] },
       {
@@ -91,8 +113,10 @@ const watchMarkers = {
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...b, plugins: [...(b.plugins ?? []), watchMarkers] })));
+  await writeManifestSchema();
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('[esbuild] watching for changes');
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  if (!eager) await writeManifestSchema();
 }

@@ -7,6 +7,7 @@ import * as costs from './costs';
 import * as create from './create';
 import * as details from './details';
 import * as groups from './groups';
+import * as manifest from './manifest';
 import { Log } from './shared/log';
 import * as things from './things';
 import * as tree from './tree';
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): TestingApi {
   context.subscriptions.push(log, ...tree.register(deps), ...connection.register(deps));
   context.subscriptions.push(...create.register(deps), ...details.register(deps), ...groups.register(deps), ...things.register(deps));
   context.subscriptions.push(...costs.register(deps));
+  context.subscriptions.push(...manifest.register(deps));
   return { listRoot: () => view.provider.getChildren() };
 }
 

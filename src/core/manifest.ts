@@ -5,7 +5,8 @@
 // Names, tag keys and group names come from the file and may be "__proto__" or "constructor": they
 // are kept in arrays and Maps, never as keys of plain objects.
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { DESCRIPTION_MAX, TAG_KEY_MAX, TAG_VALUE_MAX, TAGS_MAX } from './limits';
+import { DESCRIPTION_CHAR, DESCRIPTION_MAX, RESERVED_TAG_PREFIX, TAG_KEY_CHAR, TAG_KEY_MAX, TAG_VALUE_MAX, TAGS_MAX } from './limits';
+import { ACCOUNT_PATTERN, REGION_PATTERN } from './manifestNames';
 import type { Tag } from './types';
 import { validateDescription, validateName, validateTagKey, validateTagValue } from './validation';
 
@@ -59,9 +60,6 @@ export interface ParsedManifest {
   ranges: ManifestRanges;
 }
 
-export const ACCOUNT_PATTERN = /^[0-9]{12}$/;
-/** Region ids as AWS spells them: eu-west-1, us-gov-east-1, cn-northwest-1. */
-export const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-[0-9]+$/;
 /** Root properties; `$schema` is tolerated (it replaces the contributed schema in VS Code). */
 const ROOT_KEYS = new Set(['$schema', 'account', 'region', 'prune', 'groups']);
 const GROUP_KEYS = new Set(['description', 'tags', 'things']);
@@ -71,6 +69,27 @@ function codePointLength(s: string): number {
   let n = 0;
   for (const _ of s) n++;
   return n;
+}
+
+/**
+ * Longer than the limit in UTF-16 code units (as the API counts) but not in code points (as JSON
+ * Schema's maxLength counts): only the extension can say it.
+ */
+function overOnlyInUtf16(s: string, max: number): boolean {
+  return s.length > max && codePointLength(s) <= max;
+}
+
+/** The schema's pattern problems of a description, apart from its length. */
+function descriptionCharProblem(s: string): string | undefined {
+  for (const ch of s) if (!DESCRIPTION_CHAR.test(ch)) return validateDescription(ch);
+  return undefined;
+}
+
+/** The schema's pattern problems of a tag key (reserved prefix, characters), apart from its length. */
+function tagKeyCharProblem(key: string): string | undefined {
+  if (key.toLowerCase().startsWith(RESERVED_TAG_PREFIX)) return validateTagKey(key.slice(0, RESERVED_TAG_PREFIX.length));
+  for (const ch of key) if (!TAG_KEY_CHAR.test(ch)) return validateTagKey(ch);
+  return undefined;
 }
 
 function range(node: Node): TextRange {
@@ -196,7 +215,11 @@ export function parseManifest(text: string): ParsedManifest {
           continue;
         }
         const problem = validateDescription(gv.value);
-        if (problem) error(range(gv), problem, !(gv.value.length > DESCRIPTION_MAX) || codePointLength(gv.value) > DESCRIPTION_MAX);
+        if (problem && overOnlyInUtf16(gv.value, DESCRIPTION_MAX)) {
+          error(range(gv), problem, false);
+          const chars = descriptionCharProblem(gv.value);
+          if (chars) error(range(gv), chars);
+        } else if (problem) error(range(gv), problem);
         group.description = gv.value;
       } else if (field === 'tags') {
         if (gv.type !== 'object') {
@@ -215,8 +238,11 @@ export function parseManifest(text: string): ParsedManifest {
           }
           keys.add(key);
           const keyProblem = validateTagKey(key);
-          // The schema counts code points; a key longer than the limit only in UTF-16 units is ours to say.
-          if (keyProblem) error(range(tk), keyProblem, !(key.length > TAG_KEY_MAX) || codePointLength(key) > TAG_KEY_MAX);
+          if (keyProblem && overOnlyInUtf16(key, TAG_KEY_MAX)) {
+            error(range(tk), keyProblem, false);
+            const chars = tagKeyCharProblem(key);
+            if (chars) error(range(tk), chars);
+          } else if (keyProblem) error(range(tk), keyProblem);
           if (tv.type !== 'string') {
             error(range(tv), 'A tag value is a string.');
             continue;
@@ -292,8 +318,3 @@ export function hasErrors(parsed: ParsedManifest): boolean {
   return parsed.problems.some((p) => p.severity === 'error');
 }
 
-/** Is this file name a manifest's (billing-groups.json or *.billing-groups.json)? */
-export function isManifestFileName(path: string): boolean {
-  const base = path.split(/[\\/]/).pop() ?? '';
-  return base === 'billing-groups.json' || (base.endsWith('.billing-groups.json') && base.length > '.billing-groups.json'.length);
-}

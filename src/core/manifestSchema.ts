@@ -8,7 +8,7 @@
 // counts those; JSON Schema's maxLength counts code points, so a string of astral characters can be
 // within maxLength and still too long).
 import { DESCRIPTION_CHAR, DESCRIPTION_MAX, NAME_MAX, NAME_PATTERN, RESERVED_TAG_PREFIX, TAG_KEY_CHAR, TAG_KEY_MAX, TAG_VALUE_MAX, TAGS_MAX } from './limits';
-import { ACCOUNT_PATTERN, REGION_PATTERN } from './manifest';
+import { ACCOUNT_PATTERN, REGION_PATTERN } from './manifestNames';
 
 /** The inside of a one-character pattern `^X$` (or `^(?:X)$`). */
 function charClass(single: RegExp): string {
@@ -46,7 +46,6 @@ export function manifestSchema(): Record<string, unknown> {
   });
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: 'https://iot-fleet-tools.github.io/aws-iot-billing-groups/billing-groups.schema.json',
     title: 'AWS IoT billing groups manifest',
     description: "The billing groups of one AWS account and region. Plan shows what Apply would change; Apply makes the account match.",
     type: 'object',

@@ -1,7 +1,8 @@
 // Parsing billing-groups.json: the model, and each problem on the exact range of the text it is about.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectionProblems, connectionRefusal, hasErrors, isManifestFileName, parseManifest } from '../../src/core/manifest';
+import { connectionProblems, connectionRefusal, hasErrors, parseManifest } from '../../src/core/manifest';
+import { isManifestFileName } from '../../src/core/manifestNames';
 
 /** The text each problem underlines, with its message. */
 function underlined(text: string) {

@@ -99,19 +99,21 @@ describe('manifest JSON Schema', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Ajv = require('ajv') as new (o: object) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown } };
     const validate = new Ajv({ strict: false, allErrors: true, unicodeRegExp: true }).compile(manifestSchema());
+    // Mostly valid parts, so that whole manifests are accepted often enough to compare both ways.
+    const mostly = <T, U>(valid: fc.Arbitrary<T>, any: fc.Arbitrary<U>) => fc.oneof({ arbitrary: valid, weight: 6 }, { arbitrary: any, weight: 1 });
     const doc = fc.record(
       {
-        account: fc.constantFrom('123456789012', '12345', 123456789012),
-        region: fc.constantFrom('eu-west-1', 'EU', 'us-gov-east-1'),
-        prune: fc.constantFrom(true, false, 'yes'),
+        account: mostly(fc.constant('123456789012'), fc.constantFrom('12345', 123456789012)),
+        region: mostly(fc.constantFrom('eu-west-1', 'us-gov-east-1'), fc.constant('EU')),
+        prune: mostly(fc.constant(false), fc.constantFrom(true, 'yes')),
         groups: fc.array(
           fc.tuple(
-            names,
+            mostly(fc.constantFrom('fleet', 'a:b', 'g-1', '__proto__'), names),
             fc.record(
               {
-                description: fc.oneof(descriptions, fc.constant(7)),
-                tags: fc.array(fc.tuple(tagKeys, tagValues), { maxLength: 3 }),
-                things: fc.array(fc.oneof(names, fc.constant(1)), { maxLength: 3 }),
+                description: mostly(fc.constantFrom('', 'plain', 'ünï 🙂'), fc.oneof(descriptions, fc.constant(7))),
+                tags: fc.array(fc.tuple(mostly(fc.constantFrom('team', 'cost center', 'k@x'), tagKeys), mostly(fc.constant('v'), tagValues)), { maxLength: 3 }),
+                things: fc.array(mostly(fc.constantFrom('t1', 't2', 'thing:3'), fc.oneof(names, fc.constant(1))), { maxLength: 3 }),
               },
               { requiredKeys: [] },
             ),
@@ -147,6 +149,6 @@ describe('manifest JSON Schema', () => {
       }),
       { numRuns: Math.min(NUM_RUNS, 500) },
     );
-    assert.ok(seen.accepted > 20 && seen.rejected > 20, `both outcomes exercised: ${JSON.stringify(seen)}`);
+    assert.ok(seen.accepted >= 10 && seen.rejected >= 10, `both outcomes exercised: ${JSON.stringify(seen)}`);
   });
 });

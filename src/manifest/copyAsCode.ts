@@ -1,0 +1,51 @@
+// "Copy as CloudFormation" / "Copy as Terraform" on one or several groups of the tree: each group's
+// description and tags read (paced), rendered with the escaping of src/core, put on the clipboard.
+import vscode = require('vscode');
+import { runBulk } from '../core/bulk';
+import { renderCloudFormation, type GroupForCode } from '../core/cloudFormation';
+import { inert } from '../core/displayText';
+import { renderTerraform } from '../core/terraform';
+import { bulkPace } from '../shared/bulkPace';
+import type { Deps } from '../shared/deps';
+import { resolveGroup } from '../shared/pickGroup';
+import { isGroupNode, type GroupNode, type TreeNode } from '../tree/nodes';
+
+export async function copyAsCode(deps: Deps, kind: 'cloudFormation' | 'terraform', node?: unknown, nodes?: unknown): Promise<void> {
+  let groups: GroupNode[] = Array.isArray(nodes) ? (nodes as TreeNode[]).filter(isGroupNode) : [];
+  if (isGroupNode(node) && !groups.some((g) => g.name === node.name)) groups = [node];
+  if (groups.length === 0) {
+    const g = await resolveGroup(deps, node, vscode.l10n.t('Billing group to copy'));
+    if (!g) return;
+    groups = [g];
+  }
+  const { service } = await deps.session.connect();
+  const read = new Map<string, GroupForCode>();
+  const outcomes = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading {0} billing groups', groups.length), cancellable: true },
+    (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return runBulk(
+        groups,
+        async (g) => {
+          const [d, tags] = await Promise.all([service.describeBillingGroup(g.name, abort.signal), service.listTags(g.arn, abort.signal)]);
+          read.set(g.name, { name: g.name, description: d.description, tags });
+        },
+        { ...bulkPace(deps.log), isCancelled: () => token.isCancellationRequested, onDone: (done, total) => progress.report({ message: `${done}/${total}` }) },
+      );
+    },
+  );
+  const failed = outcomes.find((o) => !o.ok);
+  if (failed) throw failed.error;
+  if (read.size < groups.length) return; // cancelled
+  // In the order of the selection, so the copy reads like the tree.
+  const ordered = groups.map((g) => read.get(g.name)!);
+  const text = kind === 'cloudFormation' ? renderCloudFormation(ordered) : renderTerraform(ordered);
+  await vscode.env.clipboard.writeText(text);
+  const what = kind === 'cloudFormation' ? 'CloudFormation' : 'Terraform';
+  void vscode.window.showInformationMessage(
+    groups.length === 1
+      ? vscode.l10n.t('Copied billing group {0} as {1}.', inert(groups[0].name), what)
+      : vscode.l10n.t('Copied {0} billing groups as {1}.', groups.length, what),
+  );
+}

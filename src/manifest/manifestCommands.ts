@@ -1,0 +1,289 @@
+// Export, Plan and Apply. Plan and Apply act on the manifest in the active editor (unsaved edits
+// included) or ask which one; they refuse, in a sentence and before any write, a manifest with errors,
+// one for another account or region, and (Apply) an untrusted workspace. Reads and writes are paced
+// by the bulk runner with one progress notification and Cancel.
+import vscode = require('vscode');
+import { inert } from '../core/displayText';
+import { connectionRefusal, hasErrors, parseManifest, type Manifest } from '../core/manifest';
+import { applyPlan, renderReport, type ApplyReport } from '../core/manifestApply';
+import { isManifestFileName } from '../core/manifestNames';
+import { describePlan, isEmptyPlan, makePlan, summarize, summaryText, type AccountState, type Plan } from '../core/manifestPlan';
+import { readAccount, type ReadPace } from '../core/manifestRead';
+import { accountAsManifest, exportManifest, renderManifest } from '../core/manifestRender';
+import { readCostSettings } from '../costs/costSettings';
+import type { Connected } from '../connection/session';
+import { loadAws } from '../shared/awsLoader';
+import { bulkPace } from '../shared/bulkPace';
+import type { Deps } from '../shared/deps';
+import { asProblem, isCancellation } from '../shared/problems';
+
+/** What the last command learned of the connection (no call needed to show warnings or costs). */
+export interface KnownConnection {
+  generation: number;
+  profile: string;
+  account?: string;
+  region: string;
+}
+
+const PLAN_SCHEME = 'iotBillingGroups-plan';
+const MANIFEST_GLOB = '**/{billing-groups.json,*.billing-groups.json}';
+
+/** Reads at 10 a second (the tag operations' quota), four at a time, riding out throttling. */
+function readPace(deps: Deps): ReadPace {
+  return { ...bulkPace(deps.log), concurrency: 4, perSecond: 10 };
+}
+
+export class ManifestCommands implements vscode.Disposable {
+  private readonly planDocs = new Map<string, string>();
+  private planCounter = 0;
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly learned: (k: KnownConnection) => void,
+  ) {
+    this.disposables = [
+      vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, { provideTextDocumentContent: (uri) => this.planDocs.get(uri.toString()) ?? '' }),
+    ];
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Export
+  // ---------------------------------------------------------------------------------------------
+
+  async exportManifest(): Promise<void> {
+    const withThings = vscode.l10n.t('Groups, descriptions, tags and things');
+    const withoutThings = vscode.l10n.t('Groups, descriptions and tags (membership not managed)');
+    const picked = await vscode.window.showQuickPick([withoutThings, withThings], { placeHolder: vscode.l10n.t('What should the manifest hold?') });
+    if (!picked) return;
+    const things = picked === withThings;
+    const connected = await this.deps.session.connect();
+    const state = await this.read(connected, vscode.l10n.t('Exporting billing groups'), { prune: false, groups: [] }, { all: true, exportThings: things });
+    if (!state) return;
+    const text = renderManifest(exportManifest(state, { things }));
+    const uri = await this.exportUri(state);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
+    await vscode.workspace.applyEdit(edit);
+    await vscode.window.showTextDocument(doc);
+    this.deps.log.info(`Exported ${state.groups.length} billing groups of account ${state.account ?? '?'} in ${state.region} to ${uri.toString(true)}`);
+  }
+
+  /** Untitled, in the workspace folder (so the schema, diagnostics and CodeLens apply before it is saved), never over a file. */
+  private async exportUri(state: AccountState): Promise<vscode.Uri> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    if (!folder) return vscode.Uri.parse('untitled:billing-groups.json');
+    const taken = async (u: vscode.Uri) => {
+      if (vscode.workspace.textDocuments.some((d) => d.uri.path === u.path && d.getText() !== '')) return true;
+      try {
+        await vscode.workspace.fs.stat(u);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const names = ['billing-groups.json', `${state.account ?? 'account'}-${state.region}.billing-groups.json`];
+    for (let n = 2; n < 100; n++) names.push(`${state.account ?? 'account'}-${state.region}-${n}.billing-groups.json`);
+    for (const name of names) {
+      const file = vscode.Uri.joinPath(folder, name);
+      if (!(await taken(file))) return file.with({ scheme: 'untitled' });
+    }
+    return vscode.Uri.joinPath(folder, names[0]).with({ scheme: 'untitled' });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Plan
+  // ---------------------------------------------------------------------------------------------
+
+  async plan(arg?: unknown): Promise<void> {
+    const prepared = await this.prepare(arg, vscode.l10n.t('Planning billing group changes'));
+    if (!prepared) return;
+    const { doc, manifest, state, plan, connected } = prepared;
+    const left = vscode.Uri.from({ scheme: PLAN_SCHEME, path: `/${state.account ?? 'account'}/${state.region}/account.json`, query: String(++this.planCounter) });
+    this.planDocs.set(left.toString(), renderManifest(accountAsManifest(manifest, state)));
+    const name = doc.uri.path.split('/').pop() ?? 'billing-groups.json';
+    const summary = summaryText(plan);
+    await vscode.commands.executeCommand('vscode.diff', left, doc.uri, vscode.l10n.t('Account {0} ({1}) ↔ {2} — {3}', state.account ?? '?', state.region, name, summary), { preview: true });
+    this.deps.log.info(`Plan of ${doc.uri.toString(true)} against ${state.account ?? '?'} ${connected.connection.region}: ${summary}\n${describePlan(plan).join('\n')}`);
+    const notes = [...plan.warnings, ...plan.errors].map((w) => inert(w)).join(' ');
+    const message = `${vscode.l10n.t('Plan: {0}', summary)}${notes ? ` ${notes}` : ''}`;
+    if (plan.errors.length > 0) void vscode.window.showErrorMessage(message);
+    else if (isEmptyPlan(plan)) void vscode.window.showInformationMessage(message);
+    else {
+      const apply = vscode.l10n.t('Apply');
+      const show = plan.warnings.length > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      if ((await show(message, apply)) === apply) await vscode.commands.executeCommand('iotBillingGroups.applyManifest', doc.uri);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Apply
+  // ---------------------------------------------------------------------------------------------
+
+  async apply(arg?: unknown): Promise<void> {
+    // Checked when Apply runs (not by an enablement clause, which would hide this sentence).
+    if (!vscode.workspace.isTrusted) {
+      const manage = vscode.l10n.t('Manage Workspace Trust');
+      const picked = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Apply changes your AWS account, which Restricted Mode does not allow: trust this workspace to apply a manifest. Plan works without trust.'),
+        manage,
+      );
+      if (picked === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+      return;
+    }
+    const prepared = await this.prepare(arg, vscode.l10n.t('Planning billing group changes'));
+    if (!prepared) return;
+    const { doc, plan, state, connected } = prepared;
+    if (plan.errors.length > 0) {
+      void vscode.window.showErrorMessage(`${vscode.l10n.t('Nothing was applied.')} ${plan.errors.map((e) => inert(e)).join(' ')}`);
+      return;
+    }
+    if (isEmptyPlan(plan)) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('No changes: account {0} in {1} already matches {2}.', state.account ?? '?', state.region, doc.uri.path.split('/').pop() ?? ''));
+      return;
+    }
+    const s = summarize(plan);
+    const deletions = plan.deletes.map((d) => d.group);
+    const detail = [
+      summaryText(plan),
+      ...(deletions.length > 0
+        ? [vscode.l10n.t('Deleted: {0}', deletions.slice(0, 20).map((n) => inert(n)).join(', ') + (deletions.length > 20 ? vscode.l10n.t(' and {0} more', deletions.length - 20) : ''))]
+        : []),
+      ...plan.warnings.map((w) => `⚠ ${inert(w)}`),
+    ].join('\n\n');
+    const confirm = vscode.l10n.t('Apply');
+    const message = vscode.l10n.t(
+      'Apply {0} to account {1} in {2}? {3} to create, {4} to update, {5} to delete.',
+      doc.uri.path.split('/').pop() ?? '',
+      state.account ?? '?',
+      state.region,
+      s.create,
+      s.update,
+      s.delete,
+    );
+    if ((await vscode.window.showWarningMessage(message, { modal: true, detail }, confirm)) !== confirm) return;
+
+    const report = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Applying billing group changes'), cancellable: true },
+      (progress, token): Promise<ApplyReport> => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let last = 0;
+        return applyPlan(plan, loadAws().manifestWriter(connected.service), bulkPace(this.deps.log), {
+          signal: abort.signal,
+          onProgress: (done, total) => {
+            progress.report({ message: `${done}/${total}`, increment: ((done - last) * 100) / total });
+            last = done;
+          },
+          describeError: (e) => asProblem(e)?.message ?? (e instanceof Error ? e.message : String(e)),
+        });
+      },
+    );
+    this.deps.provider.refresh();
+    const header = vscode.l10n.t('Apply of {0} to account {1} in {2}, {3}', doc.uri.toString(true), state.account ?? '?', state.region, new Date().toISOString());
+    const reportDoc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: renderReport(report, header) });
+    await vscode.window.showTextDocument(reportDoc, { preview: false, preserveFocus: false, viewColumn: vscode.ViewColumn.Beside });
+    const bad = report.entries.filter((e) => e.outcome === 'failed' || e.outcome === 'changed').length;
+    const done = report.entries.filter((e) => e.outcome === 'done' || e.outcome === 'unchanged').length;
+    if (report.cancelled) void vscode.window.showWarningMessage(vscode.l10n.t('Apply cancelled after {0} of {1} steps. Run Apply again to finish the job.', done, report.entries.length));
+    else if (bad > 0) void vscode.window.showWarningMessage(vscode.l10n.t('Applied with problems: {0} steps done, {1} stopped or failed. See the report.', done, bad));
+    else void vscode.window.showInformationMessage(vscode.l10n.t('Applied: {0} steps done.', done));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Shared: which manifest, refusals, reading the account
+  // ---------------------------------------------------------------------------------------------
+
+  /** The manifest, parsed and checked, the account read, and the plan; undefined when refused or cancelled. */
+  private async prepare(
+    arg: unknown,
+    title: string,
+  ): Promise<{ doc: vscode.TextDocument; manifest: Manifest; state: AccountState; plan: Plan; connected: Connected } | undefined> {
+    const doc = await this.pickManifest(arg);
+    if (!doc) return undefined;
+    const parsed = parseManifest(doc.getText());
+    if (hasErrors(parsed)) {
+      const n = parsed.problems.filter((p) => p.severity === 'error').length;
+      const show = vscode.l10n.t('Show Problems');
+      const picked = await vscode.window.showErrorMessage(
+        n === 1
+          ? vscode.l10n.t('{0} has an error: fix it first (it is underlined, and listed in the Problems view). Nothing was sent.', doc.uri.path.split('/').pop() ?? '')
+          : vscode.l10n.t('{0} has {1} errors: fix them first (they are underlined, and listed in the Problems view). Nothing was sent.', doc.uri.path.split('/').pop() ?? '', n),
+        show,
+      );
+      if (picked === show) await vscode.commands.executeCommand('workbench.actions.view.problems');
+      return undefined;
+    }
+    const manifest = parsed.manifest;
+    const connected = await this.deps.session.connect();
+    // The region is known without a call: refuse before reading anything.
+    const early = connectionRefusal({ ...manifest, account: undefined }, { region: connected.connection.region });
+    if (early) {
+      void vscode.window.showErrorMessage(`${early} ${vscode.l10n.t('Nothing was sent.')}`);
+      return undefined;
+    }
+    const state = await this.read(connected, title, manifest, {});
+    if (!state) return undefined;
+    const refusal = connectionRefusal(manifest, { account: state.account, region: state.region });
+    if (refusal) {
+      void vscode.window.showErrorMessage(`${refusal} ${vscode.l10n.t('Nothing was changed.')}`);
+      return undefined;
+    }
+    const plan = makePlan(manifest, state, { costTagKey: readCostSettings().tagKey });
+    return { doc, manifest, state, plan, connected };
+  }
+
+  private async read(connected: Connected, title: string, manifest: Manifest, options: { all?: boolean; exportThings?: boolean }): Promise<AccountState | undefined> {
+    try {
+      const state = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let last = 0;
+        return readAccount(loadAws().manifestReader(connected.service), manifest, readPace(this.deps), {
+          ...options,
+          signal: abort.signal,
+          onProgress: (p) => {
+            const pct = p.total ? (p.done * 100) / p.total : 0;
+            progress.report({ message: p.total ? `${p.stage} ${p.done}/${p.total}` : p.stage, increment: p.total ? pct - last : undefined });
+            last = p.total ? pct : 0;
+          },
+        });
+      });
+      this.learned({ generation: connected.generation, profile: connected.connection.profile, account: state.account, region: state.region });
+      return state;
+    } catch (e) {
+      if (isCancellation(e) || (e as { name?: string })?.name === 'Cancelled') return undefined;
+      throw e;
+    }
+  }
+
+  /** The manifest of `arg` (a URI from the editor title or a CodeLens), the active editor's, or one picked. */
+  private async pickManifest(arg: unknown): Promise<vscode.TextDocument | undefined> {
+    if (arg instanceof vscode.Uri) return vscode.workspace.openTextDocument(arg);
+    const active = vscode.window.activeTextEditor?.document;
+    if (active && isManifestFileName(active.uri.path)) return active;
+    const open = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'untitled' && isManifestFileName(d.uri.path)).map((d) => d.uri);
+    const files = await vscode.workspace.findFiles(MANIFEST_GLOB, '**/node_modules/**', 500);
+    const uris = [...open, ...files];
+    if (uris.length === 0) {
+      const exportIt = vscode.l10n.t('Export Billing Groups as Manifest');
+      const picked = await vscode.window.showInformationMessage(
+        vscode.l10n.t('No manifest to act on: open a billing-groups.json (or *.billing-groups.json), or export the account to one.'),
+        exportIt,
+      );
+      if (picked === exportIt) await vscode.commands.executeCommand('iotBillingGroups.exportManifest');
+      return undefined;
+    }
+    if (uris.length === 1) return vscode.workspace.openTextDocument(uris[0]);
+    const picked = await vscode.window.showQuickPick(
+      uris.map((u) => ({ label: vscode.workspace.asRelativePath(u), description: u.scheme === 'untitled' ? vscode.l10n.t('unsaved') : undefined, uri: u })),
+      { placeHolder: vscode.l10n.t('Which manifest?') },
+    );
+    return picked ? vscode.workspace.openTextDocument(picked.uri) : undefined;
+  }
+}

@@ -1,0 +1,155 @@
+// The lazily loaded part of the manifest feature (dist/manifest.js): diagnostics on the exact range
+// of what the JSON Schema cannot say, the Plan/Apply and cost CodeLens, and the commands.
+// Nothing here calls AWS on its own: the account and region it compares with are those already known
+// (from the tree's loaded groups, or the last Plan, Apply or Export of this connection).
+import vscode = require('vscode');
+import { buildCostTable, costsByGroup, type GroupCost } from '../core/costs';
+import { connectionProblems, parseManifest, type ManifestProblem, type ParsedManifest } from '../core/manifest';
+import { cachedCosts } from '../costs/costCache';
+import type { Deps } from '../shared/deps';
+import { copyAsCode } from './copyAsCode';
+import { ManifestCommands, type KnownConnection } from './manifestCommands';
+
+export interface ManifestFeature extends vscode.Disposable {
+  refreshDiagnostics(doc: vscode.TextDocument): void;
+  forget(doc: vscode.TextDocument): void;
+  connectionChanged(): void;
+  codeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]>;
+  exportManifest(): Promise<void>;
+  planManifest(arg?: unknown): Promise<void>;
+  applyManifest(arg?: unknown): Promise<void>;
+  copyAs(kind: 'cloudFormation' | 'terraform', node?: unknown, nodes?: unknown): Promise<void>;
+}
+
+const DIAGNOSTIC_SOURCE = 'AWS IoT Billing Groups';
+const DEBOUNCE_MS = 250;
+
+function toRange(doc: vscode.TextDocument, p: { offset: number; length: number }): vscode.Range {
+  return new vscode.Range(doc.positionAt(p.offset), doc.positionAt(p.offset + p.length));
+}
+
+function money(amount: number, currency: string): string {
+  return `${currency === 'USD' || currency === '' ? '$' : `${currency} `}${amount.toFixed(2)}`;
+}
+
+export function createManifestFeature(deps: Deps, lensesChanged: () => void): ManifestFeature {
+  const collection = vscode.languages.createDiagnosticCollection('iotBillingGroups.manifest');
+  const timers = new Map<string, NodeJS.Timeout>();
+  /** The last parse of each open manifest (for the CodeLens). */
+  const parsed = new Map<string, { version: number; parsed: ParsedManifest }>();
+  let known: KnownConnection | undefined;
+
+  const parse = (doc: vscode.TextDocument): ParsedManifest => {
+    const key = doc.uri.toString();
+    const hit = parsed.get(key);
+    if (hit && hit.version === doc.version) return hit.parsed;
+    const p = parseManifest(doc.getText());
+    parsed.set(key, { version: doc.version, parsed: p });
+    return p;
+  };
+
+  /** Account and region already known without a call: the last command's, else the tree's groups' ARNs. */
+  const knownConnection = (): { account?: string; region?: string } => {
+    if (known && known.generation === deps.session.generation) return known;
+    const arn = deps.provider.loadedGroups[0]?.arn.split(':');
+    return arn && arn.length >= 6 ? { region: arn[3], account: arn[4] } : {};
+  };
+
+  const update = (doc: vscode.TextDocument) => {
+    const p = parse(doc);
+    const problems: ManifestProblem[] = [...p.problems.filter((x) => !x.bySchema), ...connectionProblems(p, knownConnection())];
+    collection.set(
+      doc.uri,
+      problems.map((x) => {
+        const d = new vscode.Diagnostic(toRange(doc, x), x.message, x.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+        d.source = DIAGNOSTIC_SOURCE;
+        return d;
+      }),
+    );
+  };
+
+  const refreshAll = () => {
+    for (const doc of vscode.workspace.textDocuments) if (parsed.has(doc.uri.toString())) update(doc);
+    lensesChanged();
+  };
+
+  const commands = new ManifestCommands(deps, (k) => {
+    known = k;
+    refreshAll();
+  });
+
+  /** Costs per group from the costs cache (no request), when it holds this account and region. */
+  const costsFor = async (p: ParsedManifest): Promise<Map<string, GroupCost> | undefined> => {
+    const conn = knownConnection();
+    if (!conn.account || !conn.region) return undefined;
+    if ((p.manifest.account && p.manifest.account !== conn.account) || (p.manifest.region && p.manifest.region !== conn.region)) return undefined;
+    const profile = known && known.generation === deps.session.generation ? known.profile : (await deps.session.connect()).connection.profile;
+    const data = cachedCosts(deps.context.globalState, profile, conn.account, conn.region);
+    if (!data) return undefined;
+    return costsByGroup(buildCostTable(data, p.manifest.groups.map((g) => ({ name: g.name, tags: g.tags }))));
+  };
+
+  return {
+    refreshDiagnostics(doc) {
+      const key = doc.uri.toString();
+      clearTimeout(timers.get(key));
+      if (!parsed.has(key)) {
+        update(doc); // the first time at once: diagnostics appear as the file opens
+        return;
+      }
+      timers.set(
+        key,
+        setTimeout(() => {
+          timers.delete(key);
+          update(doc);
+        }, DEBOUNCE_MS),
+      );
+    },
+    forget(doc) {
+      const key = doc.uri.toString();
+      clearTimeout(timers.get(key));
+      timers.delete(key);
+      parsed.delete(key);
+      collection.delete(doc.uri);
+    },
+    connectionChanged() {
+      known = undefined;
+      refreshAll();
+    },
+    async codeLenses(doc) {
+      const p = parse(doc);
+      const top = new vscode.Range(0, 0, 0, 0);
+      const lenses = [
+        new vscode.CodeLens(top, { title: vscode.l10n.t('Plan'), command: 'iotBillingGroups.planManifest', arguments: [doc.uri] }),
+        new vscode.CodeLens(top, { title: vscode.l10n.t('Apply'), command: 'iotBillingGroups.applyManifest', arguments: [doc.uri] }),
+      ];
+      let costs: Map<string, GroupCost> | undefined;
+      try {
+        costs = await costsFor(p);
+      } catch {
+        costs = undefined; // no connection yet: no cost lens, no error while editing
+      }
+      if (costs)
+        for (const [name, range] of p.ranges.groupKeys) {
+          const c = costs.get(name);
+          if (!c) continue;
+          const lastMonth = c.amounts.length >= 2 ? c.amounts[c.amounts.length - 2] : undefined;
+          const title =
+            lastMonth !== undefined
+              ? vscode.l10n.t('Last month {0} · month to date {1}', money(lastMonth, c.currency), money(c.monthToDate, c.currency))
+              : vscode.l10n.t('Month to date {0}', money(c.monthToDate, c.currency));
+          lenses.push(new vscode.CodeLens(toRange(doc, range), { title, command: '' }));
+        }
+      return lenses;
+    },
+    exportManifest: () => commands.exportManifest(),
+    planManifest: (arg) => commands.plan(arg),
+    applyManifest: (arg) => commands.apply(arg),
+    copyAs: (kind, node, nodes) => copyAsCode(deps, kind, node, nodes),
+    dispose() {
+      for (const t of timers.values()) clearTimeout(t);
+      collection.dispose();
+      commands.dispose();
+    },
+  };
+}
