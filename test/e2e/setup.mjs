@@ -144,7 +144,24 @@ function npmEnv() {
   env.npm_config_fund = 'false';
   env.npm_config_audit = 'false';
   if (process.getuid?.() === 0) env.npm_config_unsafe_perm = 'true'; // code-server's postinstall demands it as root
+  // Without a nodedir, node-gyp downloads the headers from nodejs.org (not reachable from every
+  // machine, e.g. behind a registry-only proxy); the running Node's own headers need no network.
+  if (!env.npm_config_nodedir && !env.NPM_CONFIG_NODEDIR) {
+    const prefix = path.resolve(path.dirname(process.execPath), '..');
+    if (headersOfThisNode(prefix)) env.npm_config_nodedir = prefix;
+  }
   return env;
+}
+
+/** Whether `prefix`/include/node holds the headers of this very Node (headers of another one build modules that crash). */
+function headersOfThisNode(prefix) {
+  try {
+    const h = fs.readFileSync(path.join(prefix, 'include', 'node', 'node_version.h'), 'utf8');
+    const v = ['MAJOR', 'MINOR', 'PATCH'].map((k) => new RegExp(`#define NODE_${k}_VERSION (\\d+)`).exec(h)?.[1]).join('.');
+    return `v${v}` === process.version && fs.existsSync(path.join(prefix, 'include', 'node', 'common.gypi'));
+  } catch {
+    return false;
+  }
 }
 
 /**
