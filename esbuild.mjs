@@ -4,6 +4,7 @@
 //   dist/webview/form.js – the create form's script (browser), from media/form/.
 //   dist/costs-aws.js    – src/aws/costExplorer (the Cost Explorer client), loaded only when costs are asked for;
 //   dist/webview/costs.js – the costs panel's script (browser), from media/costs/.
+//   dist/things.js       – issue 12's bulk assignment and attribution check, loaded when first used.
 //   dist/manifest.js     – billing groups as code (issue 13): parser, plan, apply, diagnostics, loaded on first manifest or command;
 //   dist/billing-groups.schema.json – the manifest's JSON Schema, generated from src/core/limits.ts (jsonValidation).
 // Usage: node esbuild.mjs [--production] [--watch] [--eager-sdk]
@@ -69,6 +70,16 @@ async function writeManifestSchema() {
   fs.writeFileSync('dist/billing-groups.schema.json', mod.exports.manifestSchemaText());
 }
 
+/** The same for issue 12's commands: `require('./thingsFeature')` in src/things/thingsLoader.ts loads dist/things.js. */
+const lazyThingsBoundary = {
+  name: 'lazy-things-boundary',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/thingsFeature$/ }, (args) =>
+      /[\\/]src[\\/]things[\\/]thingsLoader\.ts$/.test(args.importer) ? { path: './things.js', external: true } : undefined,
+    );
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
@@ -82,7 +93,8 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', ext
 const builds = eager
   ? [{ ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist-eager', minify: true, sourcemap: false }]
   : [
-      { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyAwsBoundary, lazyCostsAwsBoundary, lazyManifestBoundary] },
+      { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyAwsBoundary, lazyCostsAwsBoundary, lazyThingsBoundary, lazyManifestBoundary] },
+      { ...node, entryPoints: { things: 'src/things/thingsFeature.ts' }, outdir: 'dist', plugins: [lazyAwsBoundary] },
       { ...node, entryPoints: { manifest: 'src/manifest/manifestFeature.ts' }, outdir: 'dist', mainFields: ['module', 'main'], plugins: [lazyAwsBoundary] },
       { ...node, entryPoints: { aws: 'src/aws/index.ts' }, outdir: 'dist', mainFields: ['module', 'main'] },
       { ...node, entryPoints: { 'costs-aws': 'src/aws/costExplorer/index.ts' }, outdir: 'dist', mainFields: ['module', 'main'], plugins: [noDefaultCredentialChain] },

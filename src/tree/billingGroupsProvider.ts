@@ -8,6 +8,7 @@ import { actionCommand, asProblem, isCancellation, type ProblemLike } from '../s
 import type { Log } from '../shared/log';
 import type { GroupNode, LoadMoreNode, MessageNode, ThingNode, TreeNode } from './nodes';
 import { isGroupNode, isThingNode } from './nodes';
+import { isContributedNode, type TreeContribution } from './treeContribution';
 
 export const VIEW_ID = 'iotBillingGroups.billingGroups';
 const THING_MIME = `application/vnd.code.tree.${VIEW_ID.toLowerCase()}`;
@@ -70,6 +71,15 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
   /** Asked before a drag-and-drop move; returns true to go ahead (set by the commands module). */
   confirmMove: (things: ThingNode[], target: GroupNode) => Promise<boolean> = async () => false;
 
+  /** A feature's items after the groups (issue 12: things without a billing group). */
+  private contribution?: TreeContribution;
+
+  contribute(c: TreeContribution): vscode.Disposable {
+    this.contribution = c;
+    c.attach((node) => this.emitter.fire(node));
+    return { dispose: () => (this.contribution = undefined) };
+  }
+
   constructor(
     private readonly session: Session,
     private readonly log: Log,
@@ -101,6 +111,7 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
     this.abort = new AbortController();
     this.root = emptyList();
     this.things.clear();
+    this.contribution?.onRefresh();
     this.emitter.fire();
   }
 
@@ -210,6 +221,8 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
         item.command = { title: vscode.l10n.t('Load more…'), command: 'iotBillingGroups.loadMore', arguments: [node] };
         return item;
       }
+      case 'contributed':
+        return node.owner.getTreeItem(node);
       case 'message': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
@@ -255,6 +268,7 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
 
   getParent(node: TreeNode): TreeNode | undefined {
     if (isThingNode(node)) return node.group;
+    if (isContributedNode(node)) return node.owner.getParent(node);
     if (node.kind === 'loadMore' || node.kind === 'message') return node.parent;
     return undefined;
   }
@@ -262,6 +276,7 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) return this.rootChildren();
     if (isGroupNode(node)) return this.thingChildren(node);
+    if (isContributedNode(node)) return node.owner.getChildren(node);
     return [];
   }
 
@@ -283,6 +298,7 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
     const nodes: TreeNode[] = [...list.items];
     if (list.pageError) nodes.push(this.problemNode('root-page', list.pageError, undefined, { title: vscode.l10n.t('Retry'), command: 'iotBillingGroups.loadMore', arguments: [{ kind: 'loadMore' }] }));
     else if (list.nextToken) nodes.push({ kind: 'loadMore' });
+    if (list.items.length > 0 && this.contribution) nodes.push(...this.contribution.rootItems());
     return nodes;
   }
 
@@ -399,7 +415,8 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
   // --- drag and drop: move things between groups ---
 
   handleDrag(source: readonly TreeNode[], data: vscode.DataTransfer): void {
-    const things = source.filter(isThingNode);
+    // The value is serialised: a contributed node travels as its id (it holds its owner).
+    const things: unknown[] = [...source.filter(isThingNode), ...source.filter(isContributedNode).filter((n) => n.owner.canDrag(n)).map((n) => ({ kind: n.kind, id: n.id }))];
     if (things.length > 0) data.set(THING_MIME, new vscode.DataTransferItem(things));
   }
 
@@ -407,7 +424,10 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
     const targetGroup = isGroupNode(target) ? target : isThingNode(target) ? target.group : undefined;
     const item = data.get(THING_MIME);
     if (!targetGroup || !item) return;
-    const things = (item.value as ThingNode[]).filter((t) => t.group.name !== targetGroup.name);
+    const dragged = item.value as TreeNode[];
+    const contributed = dragged.filter(isContributedNode).map((n) => n.id);
+    if (contributed.length > 0) await this.contribution?.drop(contributed, targetGroup);
+    const things = dragged.filter(isThingNode).filter((t) => t.group.name !== targetGroup.name);
     if (things.length === 0) return;
     await this.confirmMove(things, targetGroup);
   }

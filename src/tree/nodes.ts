@@ -1,4 +1,6 @@
 // The kinds of item in the Billing Groups tree.
+import type { ContributedNode } from './treeContribution';
+
 export interface GroupNode {
   readonly kind: 'group';
   readonly name: string;
@@ -31,7 +33,7 @@ export interface MessageNode {
   readonly action?: { title: string; command: string; arguments?: unknown[] };
 }
 
-export type TreeNode = GroupNode | ThingNode | LoadMoreNode | MessageNode;
+export type TreeNode = GroupNode | ThingNode | LoadMoreNode | MessageNode | ContributedNode;
 
 export function isGroupNode(x: unknown): x is GroupNode {
   return typeof x === 'object' && x !== null && (x as TreeNode).kind === 'group';

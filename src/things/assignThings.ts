@@ -1,0 +1,165 @@
+// "Assign Things to Billing Group…": pick the things (five sources), see the preview (added,
+// skipped, in other groups — moved only when "Move things that are in other billing groups" is
+// ticked), confirm with "Assign", then the paced run and its report. Also what the tree offers on
+// things without a billing group: "Assign to Billing Group…" and drag onto a group.
+import vscode = require('vscode');
+import type { UnassignedCount } from '../aws';
+import { assignmentReport, describePlan, formatCount, planAssignment, plural, thingsToSend, type AssignmentPlan } from '../core/assignmentPlan';
+import { inert } from '../core/displayText';
+import { BULK_PACE } from '../shared/bulkPace';
+import type { Deps } from '../shared/deps';
+import { resolveGroup } from '../shared/pickGroup';
+import type { GroupNode } from '../tree/nodes';
+import { runAssignment } from './assignmentRun';
+import type { ReportDocuments } from './reportDocument';
+import { selectThings, withCancellableProgress, type Selection } from './thingSources';
+import { thingService, type UnassignedModel } from './unassignedModel';
+import { isUnassignedThing } from './unassignedTree';
+
+/** The cached count, or one run now with a cancellable notification that shows it growing. */
+export function countWithProgress(model: UnassignedModel): Promise<UnassignedCount> {
+  const s = model.current;
+  if (s.kind === 'done') return Promise.resolve(s.result);
+  return Promise.resolve(
+    withCancellableProgress(vscode.l10n.t('Counting things without a billing group'), async (signal, report) => {
+      const sub = model.onDidChange(() => {
+        const c = model.current;
+        if (c.kind === 'counting' && c.progress)
+          report(c.progress.phase === 'things' ? vscode.l10n.t('{0} listed, {1} without a group so far', formatCount(c.progress.thingsRead), formatCount(c.progress.unassigned)) : vscode.l10n.t('billing groups read: {0} of {1}', formatCount(c.progress.groupsRead), formatCount(c.progress.groupsTotal)));
+      });
+      const onAbort = () => model.cancel();
+      signal.addEventListener('abort', onAbort);
+      try {
+        return await model.ensure();
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+        sub.dispose();
+      }
+    }),
+  );
+}
+
+interface MoveItem extends vscode.QuickPickItem {
+  move: true;
+}
+
+/** The preview: the plan's counts, and the checkbox that lets things of other groups move. Undefined: cancelled. */
+async function preview(plan: AssignmentPlan, note: string | undefined): Promise<AssignmentPlan | undefined> {
+  const pick = vscode.window.createQuickPick<vscode.QuickPickItem | MoveItem>();
+  pick.title = vscode.l10n.t('Assign to {0}: preview', inert(plan.target));
+  pick.canSelectMany = true;
+  pick.ignoreFocusOut = true;
+  const render = (move: boolean) => {
+    const d = describePlan({ ...plan, move }, BULK_PACE.perSecond);
+    pick.placeholder = vscode.l10n.t('Press Enter to continue');
+    const info: vscode.QuickPickItem[] = [
+      { label: inert(d.summary), kind: vscode.QuickPickItemKind.Separator },
+      ...(note ? [{ label: inert(note), kind: vscode.QuickPickItemKind.Separator }] : []),
+    ];
+    const moveItem: MoveItem = { move: true, label: vscode.l10n.t(d.moveLabel), detail: inert(d.moveDetail), picked: move };
+    pick.items = plan.inOtherGroups.length > 0 ? [...info, moveItem] : info;
+    pick.selectedItems = move && plan.inOtherGroups.length > 0 ? [moveItem] : [];
+  };
+  render(false);
+  return new Promise((resolve) => {
+    const disposables: vscode.Disposable[] = [];
+    let move = false;
+    const finish = (p: AssignmentPlan | undefined) => {
+      for (const d of disposables) d.dispose();
+      pick.dispose();
+      resolve(p);
+    };
+    disposables.push(
+      pick.onDidChangeSelection((sel) => {
+        const now = sel.some((i) => 'move' in i);
+        if (now === move) return;
+        move = now;
+        render(move);
+      }),
+      pick.onDidAccept(() => finish({ ...plan, move })),
+      pick.onDidHide(() => finish(undefined)),
+    );
+    pick.show();
+  });
+}
+
+export interface AssignCommands {
+  assignThings: (arg?: unknown) => Promise<void>;
+  assignToGroup: (node?: unknown, nodes?: unknown[]) => Promise<void>;
+  assignDirect: (things: string[], target: GroupNode) => Promise<void>;
+}
+
+export function assignCommands(deps: Deps, model: UnassignedModel, reports: ReportDocuments): AssignCommands {
+  /** Runs a plan and shows its report. */
+  const execute = async (plan: AssignmentPlan, selection: Pick<Selection, 'source' | 'missing' | 'badLines'>, alwaysReport: boolean) => {
+    const { service } = await deps.session.connect();
+    const result = await runAssignment(deps, model, service, plan);
+    const text = assignmentReport({
+      target: plan.target,
+      source: selection.source,
+      outcomes: result.outcomes,
+      leftInOtherGroups: plan.move ? [] : plan.inOtherGroups,
+      missing: selection.missing,
+      badLines: selection.badLines,
+      cancelled: result.cancelled,
+      stoppedBecause: result.stoppedBecause,
+      show: (t) => inert(t),
+    });
+    const failed = result.outcomes.filter((o) => o.result === 'failed').length;
+    if (alwaysReport || failed > 0 || result.cancelled || result.stoppedBecause) await reports.open(vscode.l10n.t('Assign to {0}', plan.target), text);
+    if (result.stoppedBecause) void vscode.window.showErrorMessage(inert(result.stoppedBecause));
+    else if (!alwaysReport && failed === 0 && !result.cancelled) {
+      const done = result.outcomes.filter((o) => o.result === 'added' || o.result === 'moved').length;
+      void vscode.window.showInformationMessage(vscode.l10n.t('Assigned {0} to billing group {1}', plural(done, vscode.l10n.t('thing'), vscode.l10n.t('things')), inert(plan.target)));
+    }
+  };
+
+  const assignThings = async (arg?: unknown) => {
+    const group = await resolveGroup(deps, arg, vscode.l10n.t('Billing group to assign things to'));
+    if (!group) return;
+    const { service } = await deps.session.connect();
+    const things = await thingService(deps);
+    const selection = await selectThings({ deps, service, things, count: () => countWithProgress(model), cached: () => model.current.kind === 'done' });
+    if (!selection) return;
+    const plan = planAssignment(group.name, selection.things, selection.groupOf, false);
+    if (thingsToSend({ ...plan, move: true }).length === 0) {
+      // Every thing is already in the group: nothing is sent, the report says so.
+      await execute(plan, selection, true);
+      return;
+    }
+    const decided = await preview(plan, selection.note);
+    if (!decided) return;
+    const sends = thingsToSend(decided);
+    if (sends.length === 0) {
+      await execute(decided, selection, true);
+      return;
+    }
+    const d = describePlan(decided, BULK_PACE.perSecond);
+    const assign = vscode.l10n.t('Assign');
+    const answer = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Assign {0} to billing group {1}?', plural(sends.length, vscode.l10n.t('thing'), vscode.l10n.t('things')), inert(group.name)),
+      { modal: true, detail: `${inert(d.summary)}${decided.move && decided.leaving.length ? `\n${inert(d.moveDetail)}` : ''}` },
+      assign,
+    );
+    if (answer !== assign) return;
+    await execute(decided, selection, true);
+  };
+
+  /** Things without a group, dragged onto a group or picked with "Assign to Billing Group…". */
+  const assignDirect = async (names: string[], target: GroupNode) => {
+    const s = model.current;
+    const groupOf = s.kind === 'done' ? (t: string) => s.result.tally.groupOf(t) : () => undefined;
+    const plan = planAssignment(target.name, names, groupOf, false);
+    await execute(plan, { source: vscode.l10n.t('Things without a billing group (tree)') }, false);
+  };
+
+  const assignToGroup = async (node?: unknown, nodes?: unknown[]) => {
+    const picked = (Array.isArray(nodes) && nodes.length > 0 ? nodes : [node]).filter(isUnassignedThing).map((n) => n.thing);
+    if (picked.length === 0) return;
+    const group = await resolveGroup(deps, undefined, vscode.l10n.t('Billing group to assign {0} to', plural(picked.length, vscode.l10n.t('thing'), vscode.l10n.t('things'))));
+    if (!group) return;
+    await assignDirect(picked, group);
+  };
+
+  return { assignThings, assignToGroup, assignDirect };
+}

@@ -1,0 +1,372 @@
+// Issue 12 in the real workbench (code-server, VS Code 1.100) against moto behind the tag layer,
+// which records every request, so what the extension sent is checked where it arrived:
+//   1. things without a billing group  the root item after the groups; expanded, it counts in
+//      ⌈T/250⌉ + Σ max(1, ⌈n_g/250⌉) calls and shows "263 things"; Load more…; drag onto a group and
+//      "Assign to Billing Group…" on two selected things update the count in place (no recount);
+//      Refresh while expanded counts again
+//   2. bulk sources                     a thing type, an attribute value (and one that matches
+//      nothing), a name prefix with and without "Move things that are in other billing groups",
+//      a CSV file (bad line, duplicate, unknown name); the same assignment again only reports
+//      "already in the group"
+//   3. cancel half-way                  "Things without a billing group" of 60 things; Cancel in the
+//      progress notification: no call after it, the report matches the emulator
+//   4. cost attribution                 the time said first; the report per group, what it cannot see
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import {
+  AttachThingPrincipalCommand,
+  CreateKeysAndCertificateCommand,
+  CreateThingCommand,
+  CreateThingTypeCommand,
+  IoTClient,
+  ListThingsInBillingGroupCommand,
+} from '@aws-sdk/client-iot';
+import { MotoServer, startMoto } from '../support/moto';
+import { seedSampleFleet, testClient } from '../support/seed';
+import { RecordedRequest, startTagLayer, TagLayer } from '../support/tagLayer';
+import { ScenarioOptions, waitUntil, withWorkbench, Workbench } from '../support/workbench';
+import { clickTreeItemWith, dragTreeItemOnto, treeChildren, waitForTreeSelection } from '../support/workbenchExtras';
+import { scrollTreeTo, waitForEditorText } from '../support/workbenchReliability';
+
+const AWS_FILES = {
+  config: ['[default]', 'region = us-east-1', ''].join('\n'),
+  credentials: ['[default]', 'aws_access_key_id = testing', 'aws_secret_access_key = testing', ''].join('\n'),
+};
+
+const UNASSIGNED = 'Things without a billing group';
+const CMD = {
+  assignThings: 'Assign Things to Billing Group…',
+  assignTo: 'Assign to Billing Group…',
+  checkAttribution: 'Check Cost Attribution',
+  refresh: 'Refresh',
+};
+const SOURCES = ['Things without a billing group', 'Things of a thing type…', 'Things with an attribute value…', 'Things whose names start with…', 'Thing names from a file…'];
+const GROUPS = ['fleet-eu-west', 'fleet-us-east', 'greenhouse-sensors', 'lab-prototypes', 'warehouse-scanners'];
+
+let moto: MotoServer;
+let layer: TagLayer;
+let iot: IoTClient;
+let scratch: string;
+
+before(async () => {
+  moto = await startMoto();
+  layer = await startTagLayer(moto.endpoint);
+  iot = testClient(moto.endpoint);
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'things-e2e-'));
+});
+
+after(async () => {
+  iot?.destroy();
+  await layer?.stop();
+  await moto?.stop();
+  if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+async function inParallel<T>(items: readonly T[], width: number, task: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < items.length) await task(items[next++]);
+  }));
+}
+
+/** The sample fleet (3 things in no group) and `extra` more, nothing recorded yet. */
+async function freshFleet(extra: () => Promise<void> = async () => undefined): Promise<void> {
+  await moto.reset();
+  layer.clear();
+  await seedSampleFleet(moto.endpoint);
+  await extra();
+  layer.requests.length = 0;
+}
+
+function scenarioOptions(): ScenarioOptions {
+  return { server: { settings: { 'iotBillingGroups.endpoint': layer.endpoint, 'iotBillingGroups.region': 'us-east-1' }, aws: AWS_FILES } };
+}
+
+const sent = (operation: string): RecordedRequest[] => layer.requests.filter((r) => r.operation === operation);
+const addsTo = (group: string) => sent('AddThingToBillingGroup').filter((r) => (r.body as { billingGroupName?: string })?.billingGroupName === group);
+
+async function thingsIn(group: string): Promise<string[]> {
+  const all: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const out = await iot.send(new ListThingsInBillingGroupCommand({ billingGroupName: group, nextToken, maxResults: 250 }));
+    all.push(...(out.things ?? []));
+    nextToken = out.nextToken;
+  } while (nextToken);
+  return all.sort();
+}
+
+async function openView(wb: Workbench): Promise<void> {
+  await wb.openViewContainer();
+  await wb.waitForView();
+  await wb.waitForTreeItem('warehouse-scanners');
+}
+
+async function unassignedDescription(wb: Workbench, expected: string | RegExp): Promise<string> {
+  return waitUntil(
+    `"${UNASSIGNED}" to say ${String(expected)}`,
+    async () => {
+      const item = (await wb.treeItems()).find((i) => i.label === UNASSIGNED);
+      if (!item) return undefined;
+      return (typeof expected === 'string' ? item.description === expected : expected.test(item.description)) ? item.description : undefined;
+    },
+    { timeout: 60_000, describe: () => wb.describeSidebar() },
+  );
+}
+
+/** Runs "Assign Things to Billing Group…" from a group's context menu and picks the source. */
+async function startAssign(wb: Workbench, group: string, source: string): Promise<void> {
+  await wb.runTreeItemContextMenu(group, CMD.assignThings);
+  const first = await wb.waitForQuickInput({ title: 'Assign Things to Billing Group' });
+  assert.deepEqual(first.items.map((i) => i.label), SOURCES, 'exactly the five sources');
+  await wb.pickQuickInputItem(source);
+}
+
+/** The preview: its separator lines (the plan) and entries. */
+async function waitForPreview(wb: Workbench, group: string, summary: RegExp): Promise<string> {
+  await wb.waitForQuickInput({ title: `Assign to ${group}: preview` });
+  return waitUntil(
+    `the preview to say ${String(summary)}`,
+    async () => {
+      const text = (await wb.page.locator('.quick-input-widget .quick-input-list').innerText()).replace(/\s+/g, ' ');
+      return summary.test(text) ? text : undefined;
+    },
+    { timeout: 60_000, describe: async () => (await wb.page.locator('.quick-input-widget .quick-input-list').innerText()).slice(0, 1000) },
+  );
+}
+
+async function confirmAssign(wb: Workbench, message: string | RegExp): Promise<void> {
+  await wb.pressEnterInQuickInput();
+  const dialog = await wb.waitForDialog({ timeout: 60_000 });
+  assert.match(dialog.message, typeof message === 'string' ? new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : message);
+  assert.ok(dialog.buttons.includes('Assign'), JSON.stringify(dialog.buttons));
+  await wb.clickDialogButton('Assign');
+}
+
+// -------------------------------------------------------------------------------------------------
+
+test('things 1: things without a billing group: count on expand, Load more…, drag and Assign to update it in place, Refresh recounts', { timeout: 300_000 }, async () => {
+  const bulk = Array.from({ length: 260 }, (_, i) => `bulk-${String(i).padStart(3, '0')}`);
+  await freshFleet(() => inParallel(bulk, 16, (thingName) => iot.send(new CreateThingCommand({ thingName }))));
+  await withWorkbench('things 1 unassigned item', scenarioOptions(), async ({ wb }) => {
+    await wb.step('open the view: the item comes after the groups, not counted yet', async () => {
+      await openView(wb);
+      await wb.waitForTreeLabels([...GROUPS, UNASSIGNED]);
+      const item = (await wb.treeItems()).find((i) => i.label === UNASSIGNED);
+      assert.equal(item?.expanded, false);
+      assert.equal(item?.description, '');
+    });
+    assert.equal(sent('ListThings').length, 0, 'nothing is counted before the item is expanded');
+
+    await wb.step('expand: counted, 250 shown', async () => {
+      await wb.expandTreeItem(UNASSIGNED);
+      await unassignedDescription(wb, '263 things');
+      await waitUntil('the first things under the item', async () => (await treeChildren(wb, UNASSIGNED)).map((c) => c.label)[0] === 'bulk-000', { describe: () => wb.describeSidebar() });
+    });
+    // 272 things, 5 groups of at most 3: ⌈272/250⌉ + 5 × 1 calls, 250 a page; one ListBillingGroups page.
+    assert.equal(sent('ListThings').length, 2, JSON.stringify(sent('ListThings').map((r) => r.path)));
+    assert.equal(sent('ListThingsInBillingGroup').filter((r) => /maxResults=250/.test(r.path)).length, 5);
+    assert.ok(sent('ListThings').every((r) => /maxResults=250/.test(r.path)));
+
+    await wb.step('Load more… shows the rest', async () => {
+      const rows = await scrollTreeTo(wb, 'End');
+      assert.ok(rows.some((r) => r.label === 'Load more…'), JSON.stringify(rows.map((r) => r.label)));
+      await wb.clickTreeItem('Load more…');
+      await waitUntil('the last things after Load more…', async () => (await scrollTreeTo(wb, 'End')).some((r) => r.label === 'van-0301'), { timeout: 45_000, describe: () => wb.describeSidebar() });
+      await scrollTreeTo(wb, 'Home');
+    });
+
+    const listed = sent('ListThings').length;
+    await wb.step('drag a thing onto a group: assigned, the count follows without a recount', async () => {
+      await dragTreeItemOnto(wb, 'bulk-000', 'warehouse-scanners');
+      await wb.waitForNotification('Assigned 1 thing to billing group warehouse-scanners');
+      await unassignedDescription(wb, '262 things');
+      await wb.waitForTreeItemGone('bulk-000');
+    });
+    assert.deepEqual(await thingsIn('warehouse-scanners'), ['bulk-000']);
+
+    await wb.step('two selected things: "Assign to Billing Group…" asks for the group', async () => {
+      await wb.clickTreeItem('bulk-001');
+      await clickTreeItemWith(wb, 'bulk-002', ['Control']);
+      await waitForTreeSelection(wb, ['bulk-001', 'bulk-002']);
+      await wb.runTreeItemContextMenu('bulk-002', CMD.assignTo);
+      await wb.waitForQuickInput();
+      await wb.pickQuickInputItem('lab-prototypes');
+      await wb.waitForNotification('Assigned 2 things to billing group lab-prototypes');
+      await unassignedDescription(wb, '260 things');
+    });
+    assert.deepEqual(await thingsIn('lab-prototypes'), ['bulk-001', 'bulk-002', 'proto-a']);
+    assert.equal(sent('ListThings').length, listed, 'updated in place: no recount');
+
+    await wb.step('Refresh while expanded counts again', async () => {
+      await wb.clickViewTitleAction(CMD.refresh);
+      await waitUntil('a new count', async () => sent('ListThings').length > listed, { timeout: 60_000 });
+      await unassignedDescription(wb, '260 things');
+    });
+  });
+});
+
+test('things 2: bulk sources, the preview and its move checkbox, and a repeated run', { timeout: 420_000 }, async () => {
+  await freshFleet(async () => {
+    await iot.send(new CreateThingTypeCommand({ thingTypeName: 'scanner' }));
+    for (const thingName of ['scan-01', 'scan-02', 'scan-03']) await iot.send(new CreateThingCommand({ thingName, thingTypeName: 'scanner' }));
+    for (const thingName of ['rot-1', 'rot-2']) await iot.send(new CreateThingCommand({ thingName, attributePayload: { attributes: { site: 'rotterdam' } } }));
+  });
+  const csv = path.join(scratch, 'greenhouse.csv');
+  fs.writeFileSync(csv, ['serial,thingName', '1,soil-19', '2,bad name', '3,soil-19', '4,ghost-1', '5,proto-b', ''].join('\n'));
+
+  await withWorkbench('things 2 bulk sources', scenarioOptions(), async ({ wb }) => {
+    await wb.step('open the view', () => openView(wb));
+
+    await wb.step('a thing type: its three things are added', async () => {
+      await startAssign(wb, 'warehouse-scanners', 'Things of a thing type…');
+      await wb.waitForQuickInput({ title: 'Things of a thing type…' });
+      await wb.pickQuickInputItem('scanner');
+      await waitForPreview(wb, 'warehouse-scanners', /3 things will be added to "warehouse-scanners"; 0 already in it \(skipped\); 0 in other billing groups stay there\. 3 calls/);
+      await confirmAssign(wb, 'Assign 3 things to billing group warehouse-scanners?');
+      await waitForEditorText(wb, /Added: +3/);
+    });
+    assert.ok(layer.requests.some((r) => r.operation === 'ListThings' && /thingTypeName=scanner/.test(r.path)), 'the service filters by type');
+    assert.deepEqual(await thingsIn('warehouse-scanners'), ['scan-01', 'scan-02', 'scan-03']);
+    assert.equal(addsTo('warehouse-scanners').length, 3);
+
+    await wb.step('the same again: only "already in the group", nothing sent', async () => {
+      await startAssign(wb, 'warehouse-scanners', 'Things of a thing type…');
+      await wb.waitForQuickInput({ title: 'Things of a thing type…' });
+      await wb.pickQuickInputItem('scanner');
+      await waitForEditorText(wb, /Skipped: 3 \(already in the group\)/);
+    });
+    assert.equal(addsTo('warehouse-scanners').length, 3, 'no new call');
+
+    await wb.step('an attribute value that matches nothing says so and assigns nothing', async () => {
+      await startAssign(wb, 'lab-prototypes', 'Things with an attribute value…');
+      await wb.waitForQuickInput({ title: 'Things with an attribute value…' });
+      await wb.submitQuickInput('site');
+      await wb.waitForQuickInput({ title: 'Things with an attribute value…' });
+      await wb.submitQuickInput('nowhere');
+      await wb.waitForNotification('No thing has the attribute site = nowhere: nothing to assign.');
+    });
+    assert.equal(addsTo('lab-prototypes').length, 0);
+
+    await wb.step('an attribute value: filtered by the service, both added', async () => {
+      await startAssign(wb, 'lab-prototypes', 'Things with an attribute value…');
+      await wb.waitForQuickInput({ title: 'Things with an attribute value…' });
+      await wb.submitQuickInput('site');
+      await wb.waitForQuickInput({ title: 'Things with an attribute value…' });
+      await wb.submitQuickInput('rotterdam');
+      await waitForPreview(wb, 'lab-prototypes', /2 things will be added/);
+      await confirmAssign(wb, 'Assign 2 things to billing group lab-prototypes?');
+      await waitForEditorText(wb, /Added: +2/);
+    });
+    assert.ok(layer.requests.some((r) => r.operation === 'ListThings' && /attributeName=site/.test(r.path) && /attributeValue=rotterdam/.test(r.path)));
+    assert.deepEqual(await thingsIn('lab-prototypes'), ['proto-a', 'rot-1', 'rot-2']);
+
+    await wb.step('a name prefix, move not ticked: things of other groups stay there', async () => {
+      await startAssign(wb, 'fleet-us-east', 'Things whose names start with…');
+      await wb.waitForQuickInput({ title: 'Things whose names start with…' });
+      await wb.submitQuickInput('van-');
+      const text = await waitForPreview(wb, 'fleet-us-east', /1 thing will be added to "fleet-us-east"; 2 already in it \(skipped\); 3 in other billing groups stay there\./);
+      assert.match(text, /Found by a full scan of 17 things \(1 ListThings calls\), filtered here\./);
+      assert.match(text, /Move things that are in other billing groups/);
+      assert.match(text, /They leave "fleet-eu-west" \(3\)\./);
+      await confirmAssign(wb, 'Assign 1 thing to billing group fleet-us-east?');
+      const report = await waitForEditorText(wb, /Left in other billing groups: 3/);
+      assert.match(report, /Added: +1/);
+      assert.match(report, /Skipped: 2/);
+    });
+    assert.deepEqual(await thingsIn('fleet-eu-west'), ['van-0101', 'van-0102', 'van-0103']);
+
+    await wb.step('the same prefix with "Move…" ticked: the three move', async () => {
+      await startAssign(wb, 'fleet-us-east', 'Things whose names start with…');
+      await wb.waitForQuickInput({ title: 'Things whose names start with…' });
+      await wb.submitQuickInput('van-');
+      await waitForPreview(wb, 'fleet-us-east', /0 things will be added/);
+      const row = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Move things that are in other billing groups' }).first();
+      await row.locator('.monaco-checkbox').click();
+      await waitForPreview(wb, 'fleet-us-east', /3 in other billing groups will move\. 3 calls/);
+      await confirmAssign(wb, 'Assign 3 things to billing group fleet-us-east?');
+      await waitForEditorText(wb, /Moved: +3/);
+    });
+    assert.deepEqual(await thingsIn('fleet-eu-west'), []);
+    assert.deepEqual(await thingsIn('fleet-us-east'), ['van-0101', 'van-0102', 'van-0103', 'van-0201', 'van-0202', 'van-0301']);
+
+    await wb.step('a CSV file: the column by its header; a bad line, a duplicate and an unknown name', async () => {
+      await startAssign(wb, 'greenhouse-sensors', 'Thing names from a file…');
+      await wb.waitForQuickInput();
+      await wb.page.locator('.quick-input-widget .quick-input-box input').fill(csv);
+      await wb.page.keyboard.press('Enter');
+      await wb.waitForQuickInput({ title: 'Thing names from a file…' });
+      await wb.pickQuickInputItem('thingName');
+      await waitForPreview(wb, 'greenhouse-sensors', /2 things will be added/);
+      await confirmAssign(wb, 'Assign 2 things to billing group greenhouse-sensors?');
+      const report = await waitForEditorText(wb, /Not found in the account: 1/);
+      assert.match(report, /Invalid lines in the file: 1 \(never sent\)/);
+      assert.match(report, /line 3: bad name/);
+      assert.match(report, /ghost-1/);
+    });
+    assert.deepEqual(await thingsIn('greenhouse-sensors'), ['humid-03', 'proto-b', 'soil-17', 'soil-18', 'soil-19']);
+    assert.ok(!layer.requests.some((r) => JSON.stringify(r.body ?? '').includes('bad name')), 'a bad line is never sent');
+  });
+});
+
+test('things 3: Cancel half-way: no call after it, what was done stays done and the report says so', { timeout: 300_000 }, async () => {
+  const many = Array.from({ length: 60 }, (_, i) => `dev-${String(i).padStart(2, '0')}`);
+  await freshFleet(() => inParallel(many, 16, (thingName) => iot.send(new CreateThingCommand({ thingName }))));
+  await withWorkbench('things 3 cancel', scenarioOptions(), async ({ wb }) => {
+    await wb.step('open the view', () => openView(wb));
+    await wb.step('every thing without a group, previewed', async () => {
+      await startAssign(wb, 'warehouse-scanners', 'Things without a billing group');
+      await waitForPreview(wb, 'warehouse-scanners', /63 things will be added/);
+      await confirmAssign(wb, 'Assign 63 things to billing group warehouse-scanners?');
+    });
+    let atCancel = 0;
+    await wb.step('Cancel in the progress notification after some are added', async () => {
+      await waitUntil('ten adds', async () => addsTo('warehouse-scanners').length >= 10, { timeout: 60_000 });
+      await wb.clickNotificationButton(/Assigning 63 things to warehouse-scanners/, 'Cancel');
+      atCancel = addsTo('warehouse-scanners').length;
+      await waitForEditorText(wb, /Cancelled: no call started after Cancel/);
+    });
+    const report = await waitForEditorText(wb, /Added: +\d+/);
+    const added = Number(/Added: +(\d+)/.exec(report)?.[1]);
+    await new Promise((r) => setTimeout(r, 2000));
+    const adds = addsTo('warehouse-scanners').length;
+    assert.ok(adds <= atCancel + 3, `at most the calls under way finish after Cancel: ${adds} vs ${atCancel}`);
+    assert.ok(added < 63 && added >= 10, report);
+    assert.equal((await thingsIn('warehouse-scanners')).length, added, 'the report matches the emulator');
+    assert.equal(adds, added, 'each call is one thing, none failed');
+    assert.match(report, new RegExp(`Not started: ${63 - added}`));
+  });
+});
+
+test('things 4: Check Cost Attribution: the time first, then a report per group that says what it cannot see', { timeout: 240_000 }, async () => {
+  await freshFleet(async () => {
+    const active = await iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
+    const inactive = await iot.send(new CreateKeysAndCertificateCommand({ setAsActive: false }));
+    await iot.send(new AttachThingPrincipalCommand({ thingName: 'van-0101', principal: active.certificateArn }));
+    await iot.send(new AttachThingPrincipalCommand({ thingName: 'van-0102', principal: active.certificateArn }));
+    await iot.send(new AttachThingPrincipalCommand({ thingName: 'van-0103', principal: inactive.certificateArn }));
+  });
+  await withWorkbench('things 4 attribution', scenarioOptions(), async ({ wb }) => {
+    await wb.step('open the view', () => openView(wb));
+    await wb.step('from the group menu: the time is said before anything starts', async () => {
+      await wb.runTreeItemContextMenu('fleet-eu-west', CMD.checkAttribution);
+      const dialog = await wb.waitForDialog({ timeout: 60_000 });
+      assert.match(dialog.message, /^3 things, a moment: one ListThingPrincipals call per thing/);
+      await wb.clickDialogButton('Check');
+    });
+    const report = await waitForEditorText(wb, /With no active certificate \(usage not attributable\): 1/);
+    assert.match(report, /Billing group "fleet-eu-west"/);
+    assert.match(report, /Things: 3/);
+    assert.match(report, /With an active certificate: 2/);
+    assert.match(report, /van-0103 — 1 certificate, none ACTIVE/);
+    assert.match(report, /MQTT client ID/);
+    assert.match(report, /necessary for attribution, not sufficient/);
+    assert.match(report, /docs\.aws\.amazon\.com\/iot\/latest\/developerguide/);
+    const principals = layer.requests.filter((r) => /^\/things\/[^/]+\/principals/.test(r.path));
+    assert.equal(principals.length, 3, 'one ListThingPrincipals per thing');
+    assert.equal(layer.requests.filter((r) => /^\/certificates\//.test(r.path)).length, 2, 'one DescribeCertificate per certificate, cached');
+  });
+});
