@@ -3,7 +3,8 @@
 //   dist/aws.js        – src/aws (the SDK and everything that needs it), loaded on the first AWS call;
 //   dist/webview/form.js – the create form's script (browser), from media/form/.
 //   dist/costs-aws.js    – src/aws/costExplorer (the Cost Explorer client), loaded only when costs are asked for;
-//   dist/webview/costs.js – the costs panel's script (browser), from media/costs/.
+//   dist/webview/costs.js – the costs panel's script (browser), from media/costs/;
+//   dist/costs.js        – the costs feature (panel host, model, Set Up), loaded when costs are first asked for.
 //   dist/things.js       – issue 12's bulk assignment and attribution check, loaded when first used.
 //   dist/manifest.js     – billing groups as code (issue 13): parser, plan, apply, diagnostics, loaded on first manifest or command;
 //   dist/billing-groups.schema.json – the manifest's JSON Schema, generated from src/core/limits.ts (jsonValidation).
@@ -80,6 +81,16 @@ const lazyThingsBoundary = {
   },
 };
 
+/** The same for the costs feature: `require('./costsFeature')` in src/costs/costsLoader.ts loads dist/costs.js. */
+const lazyCostsBoundary = {
+  name: 'lazy-costs-boundary',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/costsFeature$/ }, (args) =>
+      /[\\/]src[\\/]costs[\\/]costsLoader\.ts$/.test(args.importer) ? { path: './costs.js', external: true } : undefined,
+    );
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
@@ -93,10 +104,11 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', ext
 const builds = eager
   ? [{ ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist-eager', minify: true, sourcemap: false }]
   : [
-      { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyAwsBoundary, lazyCostsAwsBoundary, lazyThingsBoundary, lazyManifestBoundary] },
+      { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyAwsBoundary, lazyCostsAwsBoundary, lazyCostsBoundary, lazyThingsBoundary, lazyManifestBoundary] },
       { ...node, entryPoints: { things: 'src/things/thingsFeature.ts' }, outdir: 'dist', plugins: [lazyAwsBoundary] },
       { ...node, entryPoints: { manifest: 'src/manifest/manifestFeature.ts' }, outdir: 'dist', mainFields: ['module', 'main'], plugins: [lazyAwsBoundary] },
       { ...node, entryPoints: { aws: 'src/aws/index.ts' }, outdir: 'dist', mainFields: ['module', 'main'] },
+      { ...node, entryPoints: { costs: 'src/costs/costsFeature.ts' }, outdir: 'dist', plugins: [lazyAwsBoundary, lazyCostsAwsBoundary] },
       { ...node, entryPoints: { 'costs-aws': 'src/aws/costExplorer/index.ts' }, outdir: 'dist', mainFields: ['module', 'main'], plugins: [noDefaultCredentialChain] },
       {
         ...common,

@@ -113,12 +113,13 @@ function drawChart(m: PanelModel): void {
   const y = (v: number) => top + ((max - v) / (max - min)) * plotH;
   const slot = (W - left) / m.months.length;
   const barW = Math.max(4, Math.min(60, slot * 0.6));
-  const caption = el('figcaption', { id: 'chart-caption', text: `Costs by month (${m.metric}, ${m.currency}), stacked by billing group: the ${Math.min(10, m.series.length)} largest rows, Other and Unallocated. The table below holds the same figures.` });
+  const caption = el('figcaption', { id: 'chart-caption', text: `Costs by month (${m.metric}, ${m.currency}), stacked by billing group: the ${m.series.filter((x) => x.kind === 'row').length} largest rows${m.series.some((x) => x.kind === 'other') ? ', Other' : ''}${m.series.some((x) => x.kind === 'unallocated') ? ' and Unallocated' : ''}. The table below holds the same figures.` });
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'chart-caption', preserveAspectRatio: 'xMidYMid meet' });
   root.append(svg('line', { x1: left, x2: W, y1: y(0), y2: y(0), class: 'axis' }));
   root.append(svg('text', { x: left - 6, y: y(max) + 4, class: 'tick', 'text-anchor': 'end' }, m.rows.length ? formatTick(max, m) : ''));
   root.append(svg('text', { x: left - 6, y: y(0) + 4, class: 'tick', 'text-anchor': 'end' }, formatTick(0, m)));
-  if (min < 0) root.append(svg('text', { x: left - 6, y: y(min) + 4, class: 'tick', 'text-anchor': 'end' }, formatTick(min, m)));
+  // A credit's tick only where it does not overlap the zero tick.
+  if (min < 0 && y(min) - y(0) > 14) root.append(svg('text', { x: left - 6, y: y(min) + 4, class: 'tick', 'text-anchor': 'end' }, formatTick(min, m)));
   m.months.forEach((month, i) => {
     const x = left + slot * i + (slot - barW) / 2;
     let pos = 0;

@@ -28,13 +28,16 @@ export class CostsPanel implements vscode.Disposable {
     private readonly deps: Deps,
     private readonly model: CostsModel,
   ) {
-    this.disposables.push(
-      vscode.window.registerWebviewPanelSerializer(COSTS_VIEW_TYPE, {
-        // A panel open at reload comes back; its figures come from the cache when fresh (no request).
-        deserializeWebviewPanel: async (panel) => this.adopt(panel),
-      }),
-      model.onDidChange((loaded) => this.show(loaded)),
-    );
+    this.disposables.push(model.onDidChange((loaded) => this.show(loaded)));
+  }
+
+  /** A panel open at reload comes back (the serializer is registered at activation, in index.ts); its figures come from the cache when fresh. */
+  restore(panel: vscode.WebviewPanel): void {
+    if (this.panel) {
+      panel.dispose();
+      return;
+    }
+    this.adopt(panel);
   }
 
   get isOpen(): boolean {

@@ -135,8 +135,8 @@ async function checkKeyInBilling(deps: Deps, model: CostsModel, key: string): Pr
     const backfill = vscode.l10n.t('Backfill 12 Months');
     if (status.status !== 'Active') {
       const answer = await vscode.window.showInformationMessage(
-        vscode.l10n.t('Set Up Cost Allocation (3/3): "{0}" is not active as a cost-allocation tag. Activate it? Only the management (payer) account can; figures appear up to 24 hours after activation.', inert(key)),
-        { modal: true },
+        vscode.l10n.t('Set Up Cost Allocation (3/3): activate "{0}" as a cost-allocation tag?', inert(key)),
+        { modal: true, detail: vscode.l10n.t('It is not active yet. Only the management (payer) account can activate it; figures appear up to 24 hours after activation, for usage from then on.') },
         activate,
       );
       if (answer !== activate) return;

@@ -44,6 +44,8 @@ export function registerTreeCosts(deps: Deps, model: CostsModel): vscode.Disposa
       loading = false;
     }
   };
+  // Loaded while the tree already shows groups: the first figures now.
+  void update();
   return [
     model.onDidChange((loaded) => {
       if (readCostSettings().showInTree) provider.setGroupCosts(groupCostTexts(loaded));

@@ -26,8 +26,10 @@ export interface StandInTag {
 
 interface QueuedError {
   operation: string;
-  type: string;
+  /** An error's type, or undefined for a successful answer (`body`). */
+  type?: string;
   message: string;
+  body?: unknown;
   status: number;
   times: number;
   skip: number;
@@ -44,6 +46,8 @@ export interface CostExplorerStandIn {
   readonly activationErrors: Map<string, [string, string]>;
   /** After `skip` requests of `operation`, the next `times` get this error (before moto or the stand-in sees them). */
   failNext(operation: string, type: string, message: string, options?: { status?: number; times?: number; skip?: number }): void;
+  /** The next request of `operation` is answered with this body (e.g. a GetCostAndUsage result moto would give for other parameters only). */
+  answerNext(operation: string, body: unknown): void;
   /** Answers the request, or returns false to let it pass to moto. */
   handle(operation: string, body: unknown, res: http.ServerResponse): number | false;
   reset(): void;
@@ -92,6 +96,9 @@ export function createCostExplorerStandIn(options: { pageSize?: number } = {}): 
     dimensionValues,
     backfills,
     activationErrors,
+    answerNext(operation, body) {
+      errors.push({ operation, message: '', body, status: 200, times: 1, skip: 0 });
+    },
     failNext(operation, type, message, o = {}) {
       errors.push({ operation, type, message, status: o.status ?? 400, times: o.times ?? 1, skip: o.skip ?? 0 });
     },
@@ -100,7 +107,7 @@ export function createCostExplorerStandIn(options: { pageSize?: number } = {}): 
       if (queued && queued.skip > 0) queued.skip--;
       else if (queued) {
         queued.times--;
-        return sendError(res, queued.status, queued.type, queued.message);
+        return queued.type === undefined ? send(res, queued.status, queued.body) : sendError(res, queued.status, queued.type, queued.message);
       }
       if (!STAND_IN_OPERATIONS.has(op)) return false;
       const body = obj(rawBody);
