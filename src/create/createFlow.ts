@@ -49,7 +49,7 @@ export async function runCreate(deps: CreateDeps, input: BillingGroupInput): Pro
 }
 
 async function announce(deps: CreateDeps, result: CreateResult, input: BillingGroupInput): Promise<void> {
-  const node = await deps.tree.refreshAndReveal(result.name, result.arn, input.description);
+  const node = await deps.tree.showResult(result.name, result.arn, input.description);
   const copyArn = vscode.l10n.t('Copy ARN');
   const reveal = vscode.l10n.t('Reveal');
   const name = inert(result.name);

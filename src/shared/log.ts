@@ -27,6 +27,11 @@ export class Log implements vscode.Disposable {
     else this.channel.warn(text);
   }
 
+  /** Only written when the log level is Debug or Trace (Developer: Set Log Level…). */
+  debug(message: string): void {
+    this.channel.debug(redact(message));
+  }
+
   info(message: string): void {
     this.channel.info(redact(message));
   }

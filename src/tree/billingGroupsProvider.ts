@@ -76,13 +76,13 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
 
   contribute(c: TreeContribution): vscode.Disposable {
     this.contribution = c;
-    c.attach((node) => this.emitter.fire(node));
+    c.attach((node) => this.changed(node));
     return { dispose: () => (this.contribution = undefined) };
   }
 
   constructor(
     private readonly session: Session,
-    private readonly log: Log,
+    readonly log: Log,
   ) {}
 
   get filter(): string {
@@ -112,7 +112,7 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
     this.root = emptyList();
     this.things.clear();
     this.contribution?.onRefresh();
-    this.emitter.fire();
+    this.changed();
   }
 
   /** Reloads a group's things now and again after `againAfterMs` (AWS propagates membership with a delay). */
@@ -120,12 +120,12 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
     const name = typeof group === 'string' ? group : group.name;
     const node = this.root.items.find((g) => g.name === name);
     this.things.delete(name);
-    this.emitter.fire(node);
+    this.changed(node);
     if (againAfterMs > 0) {
       const t = setTimeout(() => {
         this.timers.delete(t);
         this.things.delete(name);
-        this.emitter.fire(this.root.items.find((g) => g.name === name));
+        this.changed(this.root.items.find((g) => g.name === name));
       }, againAfterMs);
       this.timers.add(t);
     }
@@ -140,7 +140,7 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
       node = { kind: 'group', name, arn };
       this.root.items = [...this.root.items, node].sort(byName);
       this.setState('ready');
-      this.emitter.fire();
+      this.changed();
     }
     return node;
   }
@@ -148,9 +148,9 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
   /** Updates what is known of a group (description), so its item shows it. */
   updateGroup(name: string, patch: Partial<Pick<GroupNode, 'description' | 'creationDate'>>): void {
     const node = this.root.items.find((g) => g.name === name);
-    if (!node) return;
+    if (!node || (Object.keys(patch) as Array<keyof typeof patch>).every((k) => node[k] === patch[k])) return;
     Object.assign(node, patch);
-    this.emitter.fire(node);
+    this.changed(node);
   }
 
   removeGroups(names: readonly string[]): void {
@@ -158,7 +158,7 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
     this.root.items = this.root.items.filter((g) => !gone.has(g.name));
     for (const n of names) this.things.delete(n);
     if (this.root.items.length === 0 && !this.root.nextToken) this.setState(this.filterPrefix ? 'emptyFilter' : 'empty');
-    this.emitter.fire();
+    this.changed();
   }
 
   // --- TreeDataProvider ---
@@ -251,7 +251,7 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
         const known = node.description;
         node.description = d.description;
         node.creationDate = d.creationDate;
-        if (known !== d.description) this.emitter.fire(node);
+        if (known !== d.description) this.changed(node);
       } finally {
         sub.dispose();
       }
@@ -343,12 +343,12 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
       if (!state) return;
       state.loading ??= this.loadThingPage(node.parent, state);
       await state.loading;
-      this.emitter.fire(node.parent);
+      this.changed(node.parent);
       return;
     }
     this.root.loading ??= this.loadRootPage(this.root);
     await this.root.loading;
-    this.emitter.fire();
+    this.changed();
   }
 
   private async thingChildren(group: GroupNode): Promise<TreeNode[]> {
@@ -403,6 +403,15 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
       parent,
       action: override ?? actionCommand(problem.action),
     };
+  }
+
+  /**
+   * Tells VS Code that `node` changed (all of the tree without one). Each change is a debug line of
+   * the log ("tree: changed …"), so the tests can see what moved the tree after a result.
+   */
+  private changed(node?: TreeNode): void {
+    this.log.debug(`tree: changed ${node ? `${node.kind} ${'name' in node ? node.name : ''}`.trim() : 'all'}`);
+    this.emitter.fire(node);
   }
 
   private setState(state: ViewState): void {

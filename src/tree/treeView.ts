@@ -33,15 +33,20 @@ export class TreeUi implements vscode.Disposable {
    */
   private showFilterMessage(): void {
     const prefix = this.provider.filter;
-    this.view.message =
-      prefix && this.provider.viewState !== 'emptyFilter'
-        ? vscode.l10n.t('Showing billing groups whose names start with "{0}".', inert(prefix))
-        : undefined;
+    const message =
+      prefix && this.provider.viewState !== 'emptyFilter' ? vscode.l10n.t('Showing billing groups whose names start with "{0}".', inert(prefix)) : undefined;
+    // Assigning the same message still re-lays the view out in the workbench (and closes an open
+    // context menu), so only a change is passed on.
+    if (this.view.message !== message) this.view.message = message;
   }
 
-  /** Refreshes the list, makes sure the group is in it, and reveals it (selected, focused). */
-  async refreshAndReveal(name: string, arn: string, description?: string): Promise<GroupNode | undefined> {
-    this.provider.refresh();
+  /**
+   * Shows a command's result in the tree before the command announces it: the group is added when
+   * it is not listed, its description updated when it changed, and it is revealed (selected,
+   * focused). The list is not reloaded: a result that changed nothing moves nothing, and once the
+   * notification shows, the tree is settled (VS Code has applied every change fired before reveal).
+   */
+  async showResult(name: string, arn: string, description?: string): Promise<GroupNode | undefined> {
     try {
       const node = await this.provider.ensureGroup(name, arn);
       if (description !== undefined) this.provider.updateGroup(name, { description });
@@ -53,6 +58,7 @@ export class TreeUi implements vscode.Disposable {
   }
 
   async reveal(node: GroupNode): Promise<void> {
+    this.provider.log.debug(`tree: reveal ${node.name}`);
     try {
       await this.view.reveal(node, { select: true, focus: true, expand: false });
     } catch {

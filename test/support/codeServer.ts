@@ -77,6 +77,10 @@ export interface CodeServerOptions {
   keepTemp?: boolean;
   /** How long to wait for the server to answer HTTP. Default 60 s. */
   readyTimeoutMs?: number;
+  /** Workspace trust on, the folder not trusted: the window opens in Restricted Mode. Default: trust off. */
+  restrictedMode?: boolean;
+  /** The server's and extensions' log level (`--log`), e.g. "debug" to see the extension's debug lines. */
+  logLevel?: 'trace' | 'debug' | 'info';
 }
 
 export interface CodeServer {
@@ -260,7 +264,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     if (options.aws?.credentials !== undefined) writeFiles(home, { '.aws/credentials': options.aws.credentials });
     writeFiles(home, options.homeFiles);
     writeFiles(workspaceDir, options.workspaceFiles);
-    fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
+    fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...(options.restrictedMode ? { 'security.workspace.trust.enabled': true } : {}), ...options.settings }, null, 2));
     const configFile = path.join(root, 'code-server.yaml');
     fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
 
@@ -274,11 +278,12 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       '--bind-addr', `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.restrictedMode ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--ignore-last-opened',
       '--user-data-dir', userDataDir,
       '--extensions-dir', extensionsDir,
+      ...(options.logLevel ? ['--log', options.logLevel] : []),
     ];
     // Its own process group (detached), so that stop() takes the VS Code server and extension hosts too.
     const child = spawn(CODE_SERVER_BIN, args, { env, cwd: workspaceDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
