@@ -39,44 +39,56 @@ export function countWithProgress(model: UnassignedModel): Promise<UnassignedCou
   );
 }
 
-interface MoveItem extends vscode.QuickPickItem {
-  move: true;
+interface PreviewItem extends vscode.QuickPickItem {
+  role: 'info' | 'move' | 'continue';
 }
 
-/** The preview: the plan's counts, and the checkbox that lets things of other groups move. Undefined: cancelled. */
+/**
+ * The preview: one line per count, the toggle "Move things that are in other billing groups" (it
+ * lists the groups they would leave) and Continue. Undefined: cancelled.
+ */
 async function preview(plan: AssignmentPlan, note: string | undefined): Promise<AssignmentPlan | undefined> {
-  const pick = vscode.window.createQuickPick<vscode.QuickPickItem | MoveItem>();
+  const pick = vscode.window.createQuickPick<PreviewItem>();
   pick.title = vscode.l10n.t('Assign to {0}: preview', inert(plan.target));
-  pick.canSelectMany = true;
+  pick.placeholder = vscode.l10n.t('Enter continues; pick "Move…" to tick or untick it');
   pick.ignoreFocusOut = true;
-  const render = (move: boolean) => {
+  pick.matchOnDetail = false;
+  let move = false;
+  const render = () => {
     const d = describePlan({ ...plan, move }, BULK_PACE.perSecond);
-    pick.placeholder = vscode.l10n.t('Press Enter to continue');
-    const info: vscode.QuickPickItem[] = [
-      { label: inert(d.summary), kind: vscode.QuickPickItemKind.Separator },
-      ...(note ? [{ label: inert(note), kind: vscode.QuickPickItemKind.Separator }] : []),
-    ];
-    const moveItem: MoveItem = { move: true, label: vscode.l10n.t(d.moveLabel), detail: inert(d.moveDetail), picked: move };
-    pick.items = plan.inOtherGroups.length > 0 ? [...info, moveItem] : info;
-    pick.selectedItems = move && plan.inOtherGroups.length > 0 ? [moveItem] : [];
+    const info = (label: string): PreviewItem => ({ role: 'info', label: inert(label) });
+    const items: PreviewItem[] = d.summary
+      .replace(/\.$/, '')
+      .split(/; |\. /)
+      .map((line) => info(line));
+    if (note) items.push(info(note));
+    if (plan.inOtherGroups.length > 0) {
+      items.push({ role: 'info', label: '', kind: vscode.QuickPickItemKind.Separator });
+      items.push({ role: 'move', label: `${move ? '$(pass-filled)' : '$(circle-large-outline)'} ${vscode.l10n.t(d.moveLabel)}`, detail: inert(d.moveDetail) });
+    }
+    const next: PreviewItem = { role: 'continue', label: `$(arrow-right) ${vscode.l10n.t('Continue')}`, alwaysShow: true };
+    items.push({ role: 'info', label: '', kind: vscode.QuickPickItemKind.Separator }, next);
+    pick.items = items;
+    pick.activeItems = [next];
   };
-  render(false);
+  render();
   return new Promise((resolve) => {
     const disposables: vscode.Disposable[] = [];
-    let move = false;
     const finish = (p: AssignmentPlan | undefined) => {
       for (const d of disposables) d.dispose();
       pick.dispose();
       resolve(p);
     };
     disposables.push(
-      pick.onDidChangeSelection((sel) => {
-        const now = sel.some((i) => 'move' in i);
-        if (now === move) return;
-        move = now;
-        render(move);
+      pick.onDidAccept(() => {
+        const chosen = pick.selectedItems[0] ?? pick.activeItems[0];
+        if (chosen?.role === 'move') {
+          move = !move;
+          render();
+          return;
+        }
+        finish({ ...plan, move });
       }),
-      pick.onDidAccept(() => finish({ ...plan, move })),
       pick.onDidHide(() => finish(undefined)),
     );
     pick.show();

@@ -225,7 +225,7 @@ test('things 2: bulk sources, the preview and its move checkbox, and a repeated 
       await startAssign(wb, 'warehouse-scanners', 'Things of a thing type…');
       await wb.waitForQuickInput({ title: 'Things of a thing type…' });
       await wb.pickQuickInputItem('scanner');
-      await waitForPreview(wb, 'warehouse-scanners', /3 things will be added to "warehouse-scanners"; 0 already in it \(skipped\); 0 in other billing groups stay there\. 3 calls/);
+      await waitForPreview(wb, 'warehouse-scanners', /3 things will be added to "warehouse-scanners" 0 already in it \(skipped\) 0 in other billing groups stay there 3 calls/);
       await confirmAssign(wb, 'Assign 3 things to billing group warehouse-scanners?');
       await waitForEditorText(wb, /Added: +3/);
     });
@@ -268,7 +268,7 @@ test('things 2: bulk sources, the preview and its move checkbox, and a repeated 
       await startAssign(wb, 'fleet-us-east', 'Things whose names start with…');
       await wb.waitForQuickInput({ title: 'Things whose names start with…' });
       await wb.submitQuickInput('van-');
-      const text = await waitForPreview(wb, 'fleet-us-east', /1 thing will be added to "fleet-us-east"; 2 already in it \(skipped\); 3 in other billing groups stay there\./);
+      const text = await waitForPreview(wb, 'fleet-us-east', /1 thing will be added to "fleet-us-east" 2 already in it \(skipped\) 3 in other billing groups stay there/);
       assert.match(text, /Found by a full scan of 17 things \(1 ListThings calls\), filtered here\./);
       assert.match(text, /Move things that are in other billing groups/);
       assert.match(text, /They leave "fleet-eu-west" \(3\)\./);
@@ -284,9 +284,9 @@ test('things 2: bulk sources, the preview and its move checkbox, and a repeated 
       await wb.waitForQuickInput({ title: 'Things whose names start with…' });
       await wb.submitQuickInput('van-');
       await waitForPreview(wb, 'fleet-us-east', /0 things will be added/);
-      const row = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Move things that are in other billing groups' }).first();
-      await row.locator('.monaco-checkbox').click();
-      await waitForPreview(wb, 'fleet-us-east', /3 in other billing groups will move\. 3 calls/);
+      // The toggle: picking it ticks it (and the plan says they move), the preview stays open.
+      await wb.pickQuickInputItem('Move things that are in other billing groups');
+      await waitForPreview(wb, 'fleet-us-east', /3 in other billing groups will move 3 calls/);
       await confirmAssign(wb, 'Assign 3 things to billing group fleet-us-east?');
       await waitForEditorText(wb, /Moved: +3/);
     });
@@ -295,10 +295,22 @@ test('things 2: bulk sources, the preview and its move checkbox, and a repeated 
 
     await wb.step('a CSV file: the column by its header; a bad line, a duplicate and an unknown name', async () => {
       await startAssign(wb, 'greenhouse-sensors', 'Thing names from a file…');
+      // code-server's own open dialog: a quick input that takes a path.
       await wb.waitForQuickInput();
-      await wb.page.locator('.quick-input-widget .quick-input-box input').fill(csv);
-      await wb.page.keyboard.press('Enter');
-      await wb.waitForQuickInput({ title: 'Thing names from a file…' });
+      const input = wb.page.locator('.quick-input-widget .quick-input-box input');
+      await input.fill(csv);
+      await waitUntil('the open dialog to list the file', async () => (await wb.quickInputItems()).some((i) => i.label === 'greenhouse.csv'));
+      await waitUntil(
+        'the file to be opened (the column pick)',
+        async () => {
+          if ((await wb.quickInputItems()).some((i) => i.label === 'thingName')) return true;
+          if ((await input.inputValue()) !== csv) await input.fill(csv);
+          await input.press('Enter');
+          await new Promise((r) => setTimeout(r, 1000));
+          return (await wb.quickInputItems()).some((i) => i.label === 'thingName');
+        },
+        { timeout: 30_000, describe: async () => JSON.stringify(await wb.quickInputState()) },
+      );
       await wb.pickQuickInputItem('thingName');
       await waitForPreview(wb, 'greenhouse-sensors', /2 things will be added/);
       await confirmAssign(wb, 'Assign 2 things to billing group greenhouse-sensors?');
