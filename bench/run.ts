@@ -5,7 +5,7 @@
 // server it starts is stopped at the end, on error and on Ctrl+C too.
 //
 // Run by `npm run bench` after `npm run package`, `npm run build:tests` and `node test/e2e/setup.mjs`.
-// Options: --no-workbench (skip measurements 3, 5, 6), --groups N (default 5000; budgets assume 5000).
+// Options: --no-workbench (skip measurements 3, 5, 6 and the costs panel), --no-costs (skip 8), --groups N (default 5000; budgets assume 5000).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,6 +15,7 @@ import { makeAwsHome, type AwsHome } from '../test/support/awsFiles';
 import { startMoto, type MotoServer } from '../test/support/moto';
 import { measureCodeLoad, type LoadResult } from './codeLoad';
 import { measureListing, seedGroups, type ListingResult } from './listing';
+import { measureCosts, type CostsBenchResult } from './costsBench';
 import { kb, ms, round, within } from './stats';
 import { artifactsDirFor, measureWorkbench, type WorkbenchResult } from './workbenchBench';
 
@@ -237,6 +238,12 @@ async function main(): Promise<void> {
 
   await cleanup();
 
+  let costs: CostsBenchResult | undefined;
+  if (!args.includes('--no-costs')) {
+    log(`[${elapsed()}] 8. costs: bundle sizes, Cost Explorer requests per refresh (3 pages queued in moto), the panel cold and from the cache`);
+    costs = await within('the costs benchmark', 300_000, measureCosts({ repo: REPO, vsix: sz.snap.vsix, withWorkbench, log }));
+  }
+
   // --- the report ---
   const entryLoad = load('entry');
   const eagerLoad = load('eagerSdk');
@@ -287,6 +294,18 @@ async function main(): Promise<void> {
     rows.push(['5', 'first page drawn', 'not measured', ''], ['6', 'extension-host memory growth', 'not measured', '']);
   }
 
+  const cp = costs?.panel;
+  if (costs) {
+    rows.push(
+      ['8', 'costs feature `dist/costs.js` (loaded when costs are asked for)', kb(costs.sizes.featureBytes), ''],
+      ['8', 'Cost Explorer client `dist/costs-aws.js` (loaded with it)', kb(costs.sizes.clientBytes), 'default credential chain left out: it signs with the IoT client\'s credentials'],
+      ['8', 'costs panel script `dist/webview/costs.js`', kb(costs.sizes.webviewBytes), 'plain SVG chart, no charting library'],
+      ['8', 'Cost Explorer requests per refresh', String(costs.requestsPerRefresh), `= pages of the one query (${costs.pages} queued)`],
+      ['8', 'costs panel, cold (new server), median', cp ? ms(cp.coldMedianMs) : 'not measured', cp ? `each: ${cp.coldMs.map(Math.round).join(', ')} ms; requests per cold open ${JSON.stringify(cp.coldRequests)}` : (costs.panelError ?? '--no-workbench').split('\n')[0]],
+      ['8', 'costs panel, warm (cache), median', cp ? ms(cp.warmMedianMs) : 'not measured', cp ? `each: ${cp.warmMs.map(Math.round).join(', ')} ms; requests per warm open ${JSON.stringify(cp.warmRequests)}` : ''],
+    );
+  } else rows.push(['8', 'costs', 'not measured', '--no-costs']);
+
   const budgets: Budget[] = [
     { name: 'entry bundle', limit: '≤ 60 KB', measured: kb(sz.entryBytes), pass: sz.entryBytes <= 60 * 1024 && !sz.entryHasSdk },
     { name: 'entry code-load, median', limit: '≤ 10 ms', measured: ms(entryLoad.medianMs), pass: entryLoad.medianMs <= 10 },
@@ -311,6 +330,13 @@ async function main(): Promise<void> {
       pass: wbResult ? wbResult.memory.growthMb <= 30 : undefined,
     },
   ];
+
+  budgets.push(
+    { name: 'costs panel from the cache', limit: '≤ 300 ms', measured: cp ? ms(cp.warmMedianMs) : 'not measured', pass: cp ? cp.warmMedianMs <= 300 : undefined },
+    { name: 'costs panel cold (emulator)', limit: '≤ 1.5 s', measured: cp ? ms(cp.coldMedianMs) : 'not measured', pass: cp ? cp.coldMedianMs <= 1500 : undefined },
+    { name: 'Cost Explorer requests per refresh', limit: '= pages', measured: costs ? `${costs.requestsPerRefresh} (${costs.pages} pages)` : 'not measured', pass: costs ? costs.requestsPerRefresh === costs.pages : undefined },
+    { name: 'Cost Explorer requests, open within the cache window', limit: '0', measured: cp ? JSON.stringify(cp.warmRequests) : 'not measured', pass: cp ? cp.warmRequests.every((n) => n === 0) : undefined },
+  );
 
   console.log(
     `\n## Benchmark (${mach.cpu}, ${mach.cores} cores, ${mach.memoryGb} GB, Node ${mach.node}, ${mach.date.slice(0, 10)}; ` +
@@ -356,6 +382,7 @@ async function main(): Promise<void> {
           },
         }
       : { error: wbError ?? 'skipped (--no-workbench)' },
+    costs: costs ?? 'skipped (--no-costs)',
     budgets: budgets.map((b) => ({ ...b, result: b.pass === undefined ? 'not measured' : b.pass ? 'pass' : 'miss' })),
   };
   const out = path.join(REPO, 'bench', 'results.json');

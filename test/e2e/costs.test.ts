@@ -271,8 +271,9 @@ test('costs 2: month-to-date in the tree; Set Up Cost Allocation; problems in th
         timeout: 60_000,
         describe: () => wb.describeSidebar(),
       });
-      assert.equal((await wb.waitForTreeItem('fleet-us-east')).description, '-$0.25 this month');
-      assert.equal((await wb.waitForTreeItem('greenhouse-sensors')).description, '$0.50 this month');
+      // Each item is redrawn on its own (only those whose figures changed): wait for each.
+      for (const [name, text] of [['fleet-us-east', '-$0.25 this month'], ['greenhouse-sensors', '$0.50 this month']])
+        await waitUntil(`${name} to show ${text}`, async () => (await wb.waitForTreeItem(name)).description === text, { describe: () => wb.describeSidebar() });
       assert.equal((await wb.waitForTreeItem('lab-prototypes')).description ?? '', '', 'no figure for a group without costs');
       assert.equal(sent('GetCostAndUsage').length, 1);
       const tip = await wb.treeItemTooltip('fleet-eu-west');
