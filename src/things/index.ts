@@ -27,7 +27,7 @@ export function register(deps: Deps): vscode.Disposable[] {
     view.onDidCollapseElement((e) => e.element === tree.root && tree.setExpanded(false)),
     vscode.commands.registerCommand(LOAD_MORE_COMMAND, () => tree.loadMore()),
     vscode.commands.registerCommand(RECOUNT_COMMAND, () => tree.recount()),
-    ...registerThingCommands(deps),
+    ...registerThingCommands(deps, model),
     vscode.commands.registerCommand('iotBillingGroups.assignThings', guard(vscode.l10n.t('Assigning things failed'), (arg?: unknown) => lazy().assignThings(arg))),
     vscode.commands.registerCommand('iotBillingGroups.assignToBillingGroup', guard(vscode.l10n.t('Assigning things failed'), (node?: unknown, nodes?: unknown[]) => lazy().assignToGroup(node, nodes))),
     vscode.commands.registerCommand('iotBillingGroups.checkAttribution', guard(vscode.l10n.t('Checking cost attribution failed'), (arg?: unknown) => lazy().checkAttribution(arg))),

@@ -84,7 +84,13 @@ async function pickThings(service: BillingGroupService, group: GroupNode): Promi
   });
 }
 
-export function registerThingCommands(deps: Deps): vscode.Disposable[] {
+/** Told of every membership change these commands make (the count of things without a group follows it in place). */
+export interface MembershipListener {
+  assigned(things: Iterable<string>, group: string): void;
+  unassigned(things: Iterable<string>, group: string): void;
+}
+
+export function registerThingCommands(deps: Deps, membership?: MembershipListener): vscode.Disposable[] {
   const { provider, session, log } = deps;
 
   /** Moves or adds `things` into `target`, telling the person first about things that leave another group. */
@@ -146,6 +152,7 @@ export function registerThingCommands(deps: Deps): vscode.Disposable[] {
     const sources = new Set([...things.map((t) => current.get(t)).filter((g): g is string => !!g && g !== target.name)]);
     provider.refreshGroup(target);
     for (const s of sources) provider.refreshGroup(s);
+    membership?.assigned(outcomes.filter((o) => o.ok).map((o) => o.item), target.name);
     const failed = outcomes.filter((o) => !o.ok);
     if (failed.length > 0) await reportError(log, vscode.l10n.t('Adding things failed'), failed[0].error);
     else void vscode.window.showInformationMessage(
@@ -193,6 +200,7 @@ export function registerThingCommands(deps: Deps): vscode.Disposable[] {
     const { service } = await session.connect();
     await service.removeThingFromBillingGroup(thing.group.name, thing.name);
     provider.refreshGroup(thing.group);
+    membership?.unassigned([thing.name], thing.group.name);
     void vscode.window.showInformationMessage(vscode.l10n.t('Removed thing {0} from billing group {1}', inert(thing.name), inert(thing.group.name)));
   };
 

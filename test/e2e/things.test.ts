@@ -2,8 +2,8 @@
 // which records every request, so what the extension sent is checked where it arrived:
 //   1. things without a billing group  the root item after the groups; expanded, it counts in
 //      ⌈T/250⌉ + Σ max(1, ⌈n_g/250⌉) calls and shows "263 things"; Load more…; drag onto a group and
-//      "Assign to Billing Group…" on two selected things update the count in place (no recount);
-//      Refresh while expanded counts again
+//      "Assign to Billing Group…" on two selected things, and Remove Thing on a group's thing, update
+//      the count in place (no recount); Refresh while expanded counts again
 //   2. bulk sources                     a thing type, an attribute value (and one that matches
 //      nothing), a name prefix with and without "Move things that are in other billing groups",
 //      a CSV file (bad line, duplicate, unknown name); the same assignment again only reports
@@ -199,12 +199,19 @@ test('things 1: things without a billing group: count on expand, Load more…, d
       await unassignedDescription(wb, '260 things');
     });
     assert.deepEqual(await thingsIn('lab-prototypes'), ['bulk-001', 'bulk-002', 'proto-a']);
+    await wb.step('a thing removed from its group with "Remove Thing from Billing Group" joins the count in place', async () => {
+      await wb.expandTreeItem('fleet-eu-west');
+      await wb.waitForTreeItem('van-0101');
+      await wb.runTreeItemContextMenu('van-0101', 'Remove Thing from Billing Group');
+      await wb.waitForNotification('Removed thing van-0101 from billing group fleet-eu-west');
+      await unassignedDescription(wb, '261 things');
+    });
     assert.equal(sent('ListThings').length, listed, 'updated in place: no recount');
 
     await wb.step('Refresh while expanded counts again', async () => {
       await wb.clickViewTitleAction(CMD.refresh);
       await waitUntil('a new count', async () => sent('ListThings').length > listed, { timeout: 60_000 });
-      await unassignedDescription(wb, '260 things');
+      await unassignedDescription(wb, '261 things');
     });
   });
 });
