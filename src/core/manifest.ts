@@ -66,9 +66,7 @@ const GROUP_KEYS = new Set(['description', 'tags', 'things']);
 
 /** Code points, as JSON Schema's maxLength counts them (the API counts UTF-16 code units). */
 function codePointLength(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
+  return Array.from(s).length;
 }
 
 /**

@@ -74,6 +74,8 @@ const GROUP_MENU = [
   CMD.addThing,
   CMD.copyName,
   CMD.copyArn,
+  'Copy as CloudFormation',
+  'Copy as Terraform',
   CMD.refresh,
   CMD.delete,
 ];
