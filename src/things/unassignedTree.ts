@@ -9,9 +9,8 @@ import type { GroupNode, TreeNode } from '../tree/nodes';
 import type { ContributedNode, TreeContribution } from '../tree/treeContribution';
 import { actionCommand } from '../shared/problems';
 import type { UnassignedModel } from './unassignedModel';
+import { LOAD_MORE_COMMAND, RECOUNT_COMMAND, unassignedRootItem } from './unassignedRootItem';
 
-export const LOAD_MORE_COMMAND = 'iotBillingGroups.internal.loadMoreUnassigned';
-export const RECOUNT_COMMAND = 'iotBillingGroups.internal.recountUnassigned';
 
 export interface UnassignedNode extends ContributedNode {
   readonly role: 'root' | 'thing' | 'more' | 'message';
@@ -26,11 +25,9 @@ export function isUnassignedThing(x: unknown): x is UnassignedNode & { thing: st
   return typeof x === 'object' && x !== null && (x as ContributedNode).kind === 'contributed' && (x as UnassignedNode).role === 'thing';
 }
 
-const ROOT_ICON = new vscode.ThemeIcon('circle-slash');
 const THING_ICON = new vscode.ThemeIcon('circuit-board');
 
 export class UnassignedTree implements TreeContribution {
-  readonly root: UnassignedNode = { kind: 'contributed', owner: this, id: 'unassigned', name: 'unassigned', role: 'root' };
   private changed: (node?: TreeNode) => void = () => undefined;
   private shown = PAGE_SIZE_MAX;
   private expanded = false;
@@ -40,7 +37,11 @@ export class UnassignedTree implements TreeContribution {
   /** Called by the drop on a group (set in index.ts). */
   onDrop: (things: string[], target: GroupNode) => Promise<void> = async () => undefined;
 
-  constructor(private readonly model: UnassignedModel) {
+  /** `root` is the entry's item (unassignedStub.ts): the same node before and after this bundle loads. */
+  constructor(
+    private readonly model: UnassignedModel,
+    readonly root: UnassignedNode,
+  ) {
     model.onDidChange(() => this.changed(this.root));
   }
 
@@ -76,15 +77,8 @@ export class UnassignedTree implements TreeContribution {
   getTreeItem(node: ContributedNode): vscode.TreeItem {
     const n = node as UnassignedNode;
     switch (n.role) {
-      case 'root': {
-        const item = new vscode.TreeItem(vscode.l10n.t('Things without a billing group'), vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = n.id;
-        item.contextValue = 'unassignedThings';
-        item.iconPath = ROOT_ICON;
-        item.description = this.description();
-        item.tooltip = vscode.l10n.t('Their usage cannot be allocated to a billing group: it is part of the unallocated costs. Expand to count them.');
-        return item;
-      }
+      case 'root':
+        return unassignedRootItem(this.description());
       case 'thing': {
         const item = new vscode.TreeItem(inert(n.thing ?? ''), vscode.TreeItemCollapsibleState.None);
         item.id = n.id;

@@ -11,6 +11,8 @@
 //   3. cancel half-way                  "Things without a billing group" of 60 things; Cancel in the
 //      progress notification: no call after it, the report matches the emulator
 //   4. cost attribution                 the time said first; the report per group, what it cannot see
+// With DOCS_SCREENSHOTS=1 the item, the preview, a report and the attribution report are also saved as
+// docs/screenshots/things-*.png for the README.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -99,6 +101,12 @@ async function thingsIn(group: string): Promise<string[]> {
   return all.sort();
 }
 
+/** A screenshot of the step (kept with the e2e artifacts), copied into docs/screenshots with DOCS_SCREENSHOTS=1. */
+async function docsShot(wb: Workbench, name: string): Promise<void> {
+  const file = await wb.screenshot(`docs-${name}`);
+  if (process.env.DOCS_SCREENSHOTS) fs.copyFileSync(file, path.join(__dirname, '..', '..', '..', 'docs', 'screenshots', `things-${name}.png`));
+}
+
 async function openView(wb: Workbench): Promise<void> {
   await wb.openViewContainer();
   await wb.waitForView();
@@ -165,6 +173,7 @@ test('things 1: things without a billing group: count on expand, Load more…, d
       await wb.expandTreeItem(UNASSIGNED);
       await unassignedDescription(wb, '263 things');
       await waitUntil('the first things under the item', async () => (await treeChildren(wb, UNASSIGNED)).map((c) => c.label)[0] === 'bulk-000', { describe: () => wb.describeSidebar() });
+      await docsShot(wb, 'unassigned');
     });
     // 272 things, 5 groups of at most 3: ⌈272/250⌉ + 5 × 1 calls, 250 a page; one ListBillingGroups page.
     assert.equal(sent('ListThings').length, 2, JSON.stringify(sent('ListThings').map((r) => r.path)));
@@ -294,8 +303,10 @@ test('things 2: bulk sources, the preview and its move checkbox, and a repeated 
       // The toggle: picking it ticks it (and the plan says they move), the preview stays open.
       await wb.pickQuickInputItem('Move things that are in other billing groups');
       await waitForPreview(wb, 'fleet-us-east', /3 in other billing groups will move 3 calls/);
+      await docsShot(wb, 'preview');
       await confirmAssign(wb, 'Assign 3 things to billing group fleet-us-east?');
       await waitForEditorText(wb, /Moved: +3/);
+      await docsShot(wb, 'report');
     });
     assert.deepEqual(await thingsIn('fleet-eu-west'), []);
     assert.deepEqual(await thingsIn('fleet-us-east'), ['van-0101', 'van-0102', 'van-0103', 'van-0201', 'van-0202', 'van-0301']);
@@ -377,6 +388,7 @@ test('things 4: Check Cost Attribution: the time first, then a report per group 
       await wb.clickDialogButton('Check');
     });
     const report = await waitForEditorText(wb, /With no active certificate \(usage not attributable\): 1/);
+    await docsShot(wb, 'attribution');
     assert.match(report, /Billing group "fleet-eu-west"/);
     assert.match(report, /Things: 3/);
     assert.match(report, /With an active certificate: 2/);
