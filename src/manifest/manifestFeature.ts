@@ -3,8 +3,8 @@
 // Nothing here calls AWS on its own: the account and region it compares with are those already known
 // (from the tree's loaded groups, or the last Plan, Apply or Export of this connection).
 import vscode = require('vscode');
-import { buildCostTable, costsByGroup, type GroupCost } from '../core/costs';
 import { connectionProblems, parseManifest, type ManifestProblem, type ParsedManifest } from '../core/manifest';
+import { manifestCostLenses, type GroupCostLens } from '../core/manifestCosts';
 import { cachedCosts } from '../costs/costCache';
 import type { Deps } from '../shared/deps';
 import { copyAsCode } from './copyAsCode';
@@ -26,10 +26,6 @@ const DEBOUNCE_MS = 250;
 
 function toRange(doc: vscode.TextDocument, p: { offset: number; length: number }): vscode.Range {
   return new vscode.Range(doc.positionAt(p.offset), doc.positionAt(p.offset + p.length));
-}
-
-function money(amount: number, currency: string): string {
-  return `${currency === 'USD' || currency === '' ? '$' : `${currency} `}${amount.toFixed(2)}`;
 }
 
 export function createManifestFeature(deps: Deps, lensesChanged: () => void): ManifestFeature {
@@ -79,14 +75,14 @@ export function createManifestFeature(deps: Deps, lensesChanged: () => void): Ma
   });
 
   /** Costs per group from the costs cache (no request), when it holds this account and region. */
-  const costsFor = async (p: ParsedManifest): Promise<Map<string, GroupCost> | undefined> => {
+  const costsFor = async (p: ParsedManifest): Promise<Map<string, GroupCostLens> | undefined> => {
     const conn = knownConnection();
     if (!conn.account || !conn.region) return undefined;
     if ((p.manifest.account && p.manifest.account !== conn.account) || (p.manifest.region && p.manifest.region !== conn.region)) return undefined;
     const profile = known && known.generation === deps.session.generation ? known.profile : (await deps.session.connect()).connection.profile;
     const data = cachedCosts(deps.context.globalState, profile, conn.account, conn.region);
     if (!data) return undefined;
-    return costsByGroup(buildCostTable(data, p.manifest.groups.map((g) => ({ name: g.name, tags: g.tags }))));
+    return manifestCostLenses(p.manifest, data);
   };
 
   return {
@@ -123,7 +119,7 @@ export function createManifestFeature(deps: Deps, lensesChanged: () => void): Ma
         new vscode.CodeLens(top, { title: vscode.l10n.t('Plan'), command: 'iotBillingGroups.planManifest', arguments: [doc.uri] }),
         new vscode.CodeLens(top, { title: vscode.l10n.t('Apply'), command: 'iotBillingGroups.applyManifest', arguments: [doc.uri] }),
       ];
-      let costs: Map<string, GroupCost> | undefined;
+      let costs: Map<string, GroupCostLens> | undefined;
       try {
         costs = await costsFor(p);
       } catch {
@@ -132,13 +128,7 @@ export function createManifestFeature(deps: Deps, lensesChanged: () => void): Ma
       if (costs)
         for (const [name, range] of p.ranges.groupKeys) {
           const c = costs.get(name);
-          if (!c) continue;
-          const lastMonth = c.amounts.length >= 2 ? c.amounts[c.amounts.length - 2] : undefined;
-          const title =
-            lastMonth !== undefined
-              ? vscode.l10n.t('Last month {0} · month to date {1}', money(lastMonth, c.currency), money(c.monthToDate, c.currency))
-              : vscode.l10n.t('Month to date {0}', money(c.monthToDate, c.currency));
-          lenses.push(new vscode.CodeLens(toRange(doc, range), { title, command: '' }));
+          if (c) lenses.push(new vscode.CodeLens(toRange(doc, range), { title: c.title, command: '' }));
         }
       return lenses;
     },

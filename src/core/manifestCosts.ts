@@ -1,0 +1,48 @@
+// The cost CodeLens of a manifest: from costs already cached (src/costs; no request), each group's
+// last full month and month to date, as Infracost shows costs above Terraform resources.
+import { buildCostTable, costsByGroup, type CostData } from './costs';
+import type { Manifest } from './manifest';
+
+export interface GroupCostLens {
+  lastFullMonth?: number;
+  monthToDate?: number;
+  currency: string;
+  title: string;
+}
+
+function yyyymm(d: Date): string {
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+export function money(amount: number, currency: string): string {
+  return `${currency === 'USD' || currency === '' ? '$' : `${currency} `}${amount.toFixed(2)}`;
+}
+
+/**
+ * Per group of the manifest that the cached costs attribute to it: the amounts of the month before
+ * `now` and of `now`'s month (each only where the cache holds that month). A group without `tags` in
+ * the manifest is matched by its name, as the costs panel matches groups whose tags it never read.
+ */
+export function manifestCostLenses(manifest: Manifest, data: CostData, now: Date = new Date()): Map<string, GroupCostLens> {
+  const table = buildCostTable(data, manifest.groups.map((g) => ({ name: g.name, tags: g.tags })));
+  const current = yyyymm(now);
+  const previous = yyyymm(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)));
+  const out = new Map<string, GroupCostLens>();
+  for (const [group, cost] of costsByGroup(table)) {
+    const at = (month: string) => {
+      const i = cost.months.indexOf(month);
+      return i >= 0 ? cost.amounts[i] : undefined;
+    };
+    const lastFullMonth = at(previous);
+    const monthToDate = at(current);
+    if (lastFullMonth === undefined && monthToDate === undefined) continue;
+    const parts = [
+      ...(lastFullMonth !== undefined ? [`Last month ${money(lastFullMonth, cost.currency)}`] : []),
+      ...(monthToDate !== undefined ? [`month to date ${money(monthToDate, cost.currency)}`] : []),
+    ];
+    const shared = cost.sharedWith.length > 0 ? ` (shared with ${cost.sharedWith.join(', ')})` : '';
+    const title = parts.join(' · ').replace(/^m/, 'M') + shared;
+    out.set(group, { lastFullMonth, monthToDate, currency: cost.currency, title });
+  }
+  return out;
+}
