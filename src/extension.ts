@@ -26,7 +26,8 @@ export function activate(context: vscode.ExtensionContext): TestingApi {
   context.subscriptions.push(...create.register(deps), ...details.register(deps), ...groups.register(deps), ...things.register(deps));
   context.subscriptions.push(...costs.register(deps));
   context.subscriptions.push(...manifest.register(deps));
-  return { listRoot: () => view.provider.getChildren() };
+  // Plain copies: the nodes themselves hold the features' state (and cycles).
+  return { listRoot: async () => (await view.provider.getChildren()).map((n) => ({ kind: n.kind, name: 'name' in n ? n.name : undefined })) };
 }
 
 export function deactivate(): void {}
