@@ -28,7 +28,11 @@ export class CostsPanel implements vscode.Disposable {
     private readonly deps: Deps,
     private readonly model: CostsModel,
   ) {
-    this.disposables.push(model.onDidChange((loaded) => this.show(loaded)));
+    this.disposables.push(
+      model.onDidChange((loaded) => this.show(loaded)),
+      // Another profile, region or endpoint: the panel shows that connection's figures (cached or queried).
+      deps.session.onDidChange(() => void this.load(false)),
+    );
   }
 
   /** A panel open at reload comes back (the serializer is registered at activation, in index.ts); its figures come from the cache when fresh. */

@@ -50,6 +50,8 @@ export function registerTreeCosts(deps: Deps, model: CostsModel): vscode.Disposa
     model.onDidChange((loaded) => {
       if (readCostSettings().showInTree) provider.setGroupCosts(groupCostTexts(loaded));
     }),
+    // Another profile, region or endpoint: the figures shown are another account's until reloaded.
+    deps.session.onDidChange(() => provider.setGroupCosts(undefined)),
     provider.onDidChangeState((s) => {
       if (s === 'ready') void update();
     }),

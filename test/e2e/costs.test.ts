@@ -5,10 +5,12 @@
 // extension sent is read from the layer's record.
 //   1. light:  the panel from the palette (chart and table, one query), sort, a second open from a
 //              group's context menu within the cache window sends nothing and scrolls to the group,
-//              Refresh Costs queries again, Export writes the CSV
+//              Refresh Costs queries again, Export writes the CSV, Reload Window restores the panel
+//              (sort order kept, figures from the cache, nothing sent)
 //   2. dark:   month-to-date costs in the tree (showInTree), Set Up Cost Allocation tags every group,
 //              activates the key and asks for a backfill; problems in the panel: Cost Explorer not
-//              enabled, a key without tagged usage (offers Set Up), throttled past 3 attempts
+//              enabled, a key without tagged usage (offers Set Up), throttled past 3 attempts,
+//              Cost Explorer failing (the cached figures stay, with their age)
 // With DOCS_SCREENSHOTS=1 the panels are also saved as docs/screenshots/costs-*.png.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -256,6 +258,18 @@ test('costs 1: the panel from one query; a second open within the cache window s
       assert.ok(lines.includes(`,old-group,${m0},1,USD,false`), csv);
       assert.equal(sent('GetCostAndUsage').length, 2, 'Export used the cached figures');
     });
+
+    await wb.step('Reload Window: the panel comes back with its sort order, from the cache', async () => {
+      const f = await wb.webview(PANEL_TITLE);
+      await f.locator('thead th button', { hasText: 'Billing group' }).click();
+      await waitUntil('sorted by name', async () => (await f.locator('thead th[aria-sort="ascending"] button').innerText().catch(() => '')) === 'Billing group');
+      await wb.reloadWindow();
+      const restored = await panel(wb, 5);
+      assert.equal(await restored.locator('thead th[aria-sort="ascending"] button').innerText(), 'Billing group', 'the sort order survived');
+      await waitUntil('the figures of the cache', async () => /\(cached\)/.test(await restored.locator('#status').innerText()));
+      assert.deepEqual((await readTable(restored)).rows.map((r) => r.label), ['fleet-eu-west', 'fleet-us-east', 'greenhouse-sensors', 'old-group (no billing group)', 'Unallocated']);
+      assert.equal(sent('GetCostAndUsage').length, 2, 'a reload within the cache window sends nothing');
+    });
   });
 });
 
@@ -352,6 +366,14 @@ test('costs 2: month-to-date in the tree; Set Up Cost Allocation; problems in th
       await waitUntil('the problem to show', async () => /Try again in a minute/.test(await frame.locator('#problem').innerText().catch(() => '')), { timeout: 60_000 });
       assert.match(await frame.locator('#problem').innerText(), /after 3 attempts/);
       assert.equal(sent('GetCostAndUsage').length - before, 3);
+    });
+
+    await wb.step('problem: Cost Explorer unreachable (500s past 3 attempts): the cached figures stay, with their age', async () => {
+      layer.costExplorer.failNext('GetCostAndUsage', 'InternalFailureException', 'Internal failure', { status: 500, times: 3 });
+      await frame.locator('#refresh').click();
+      await waitUntil('the notice', async () => /Showing the cached figures: Cost Explorer had an internal error/.test(await frame.locator('#notice').innerText().catch(() => '')), { timeout: 60_000 });
+      assert.match(await frame.locator('#status').innerText(), /^as of .*\(cached\)/);
+      assert.equal(await frame.locator('#problem').isVisible(), false);
     });
   });
 });
