@@ -69,6 +69,7 @@ const CMD = {
 const GROUP_MENU = [
   CMD.showDetails,
   CMD.openInConsole,
+  'Show Billing Group Costs',
   CMD.editDescription,
   CMD.editTags,
   CMD.addThing,
