@@ -73,6 +73,23 @@ export class CostCache {
 }
 
 /**
+ * The figures for a key: the cached ones while fresh (no request), else `query` (the one Cost
+ * Explorer query), stored before they are returned. force: query whatever the cache holds.
+ */
+export async function cachedOrQueried(
+  cache: CostCache,
+  key: CostCacheKey,
+  options: { force: boolean; cacheHours: number; now?: number },
+  query: () => Promise<CostData>,
+): Promise<{ data: CostData; fromCache: boolean }> {
+  const cached = cache.get(key);
+  if (!options.force && cached && isFresh(cached, options.now ?? Date.now(), options.cacheHours)) return { data: cached.data, fromCache: true };
+  const data = await query();
+  await cache.put(key, data);
+  return { data, fromCache: false };
+}
+
+/**
  * The newest cached costs of a profile, account and region (any tag key, metric or months), without
  * any request: for the manifest's cost CodeLens. Map them to groups with buildCostTable/costsByGroup
  * from src/core/costs.ts. Undefined when nothing is cached or it is older than `maxAgeHours`.

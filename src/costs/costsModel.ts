@@ -7,7 +7,7 @@ import type { CostData, KnownGroup } from '../core/costs';
 import type { Tag } from '../core/types';
 import type { Deps } from '../shared/deps';
 import { asProblem, type ProblemLike } from '../shared/problems';
-import { CostCache, isFresh, type CostCacheKey } from './costCache';
+import { cachedOrQueried, CostCache, type CostCacheKey } from './costCache';
 import { loadCostsAws } from './costsAwsLoader';
 import type { CostExplorerLayer, CostExplorerService } from '../aws/costExplorer';
 import { readCostSettings, type CostSettings } from './costSettings';
@@ -97,24 +97,16 @@ export class CostsModel implements vscode.Disposable {
     const account = list.map((g) => accountOfArn(g.arn)).find((a) => a !== undefined) ?? (this.account ??= await service.callerAccount());
     const groups: KnownGroup[] = list.map((g) => ({ name: g.name, tags: this.knownTags.get(g.name) }));
     const key: CostCacheKey = { profile: connection.profile, account, region: connection.region, tagKey: s.tagKey, metric: s.metric, months: s.months, services: s.services };
-    const cached = this.cache.get(key);
-    if (!force && cached && isFresh(cached, Date.now(), s.cacheHours)) {
-      this.deps.log.info(`Costs: cached figures of ${new Date(cached.data.fetchedAt).toISOString()} used (no Cost Explorer request)`);
-      return this.publish({ data: cached.data, groups, key, fromCache: true });
-    }
     try {
-      const { ce } = await this.costExplorer();
-      const data = await ce.getCostAndUsage({
-        tagKey: s.tagKey,
-        metric: s.metric,
-        services: s.services,
-        account,
-        region: connection.region,
-        period: costPeriod(new Date(), s.months),
+      const r = await cachedOrQueried(this.cache, key, { force, cacheHours: s.cacheHours }, async () => {
+        const { ce } = await this.costExplorer();
+        return ce.getCostAndUsage({ tagKey: s.tagKey, metric: s.metric, services: s.services, account, region: connection.region, period: costPeriod(new Date(), s.months) });
       });
-      await this.cache.put(key, data);
-      return this.publish({ data, groups, key, fromCache: false });
+      if (r.fromCache) this.deps.log.info(`Costs: cached figures of ${new Date(r.data.fetchedAt).toISOString()} used (no Cost Explorer request)`);
+      return this.publish({ data: r.data, groups, key, fromCache: r.fromCache });
     } catch (e) {
+      // Nothing answered (offline, or Cost Explorer failing): the cached figures, however old, with the problem.
+      const cached = this.cache.get(key);
       const problem = asProblem(e);
       if (cached && problem && OFFLINE_CODES.has(problem.code)) return this.publish({ data: cached.data, groups, key, fromCache: true, problem });
       throw e;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createAwsLayer, isAwsProblem, type AwsLayer, type CallLog, type Connection } from '../../src/aws/index';
 import { createCostExplorerLayer, type CostExplorerLayer, type CostExplorerService, type CostQuery } from '../../src/aws/costExplorer/index';
 import { costPeriod } from '../../src/core/costPeriod';
+import { cachedOrQueried, CostCache } from '../../src/costs/costCache';
 import { DEFAULT_COST_SERVICES } from '../../src/core/costs';
 import { makeAwsHome, type AwsHome } from '../support/awsFiles';
 import { costMonthResult, queueCostAndUsage } from '../support/costExplorerLayer';
@@ -192,6 +193,26 @@ describe('Cost Explorer against moto and the stand-in', () => {
     assert.deepEqual(await ce.startCostAllocationTagBackfill('2025-12-01T00:00:00Z'), { status: 'PROCESSING', from: '2025-12-01T00:00:00Z' });
     await expectProblem(ce.startCostAllocationTagBackfill('2025-12-01T00:00:00Z'), 'BackfillLimitExceeded', /once per 24 hours.*Try again tomorrow/);
     assert.deepEqual(layer.costExplorer.backfills, ['2025-12-01T00:00:00Z']);
+  });
+
+  it('a second open within the cache window sends nothing; Refresh and an expired cache query again', async () => {
+    // The cache the extension keeps in globalState, here over an in-memory Memento (same get/update contract).
+    const store = new Map<string, unknown>();
+    const cache = new CostCache({ get: <T>(k: string) => store.get(k) as T | undefined, update: async (k, v) => void store.set(k, JSON.parse(JSON.stringify(v))) });
+    const key = { profile: conn.profile, account: query.account, region: query.region, tagKey: query.tagKey, metric: query.metric, months: 1, services: query.services };
+    const open = (force = false, now = Date.now()) => cachedOrQueried(cache, key, { force, cacheHours: 12, now }, () => ce.getCostAndUsage(query));
+    await queueCostAndUsage(moto.endpoint, [pageOne, pageTwo]);
+    const first = await open();
+    assert.equal(first.fromCache, false);
+    assert.equal(sent('GetCostAndUsage').length, 2, 'the first open: one query of two pages');
+    const second = await open();
+    assert.equal(second.fromCache, true);
+    assert.deepEqual(second.data, first.data);
+    assert.equal(sent('GetCostAndUsage').length, 2, 'the second open within the cache window sent nothing');
+    await open(true);
+    assert.equal(sent('GetCostAndUsage').length, 4, 'Refresh Costs queries again');
+    await open(false, Date.now() + 13 * 3_600_000);
+    assert.equal(sent('GetCostAndUsage').length, 6, 'after cacheHours the figures are queried again');
   });
 
   it('signs with the IoT client\'s resolved credentials', async () => {
