@@ -10,7 +10,8 @@
 //   2. dark:   month-to-date costs in the tree (showInTree), Set Up Cost Allocation tags every group,
 //              activates the key and asks for a backfill; problems in the panel: Cost Explorer not
 //              enabled, a key without tagged usage (offers Set Up), throttled past 3 attempts,
-//              Cost Explorer failing (the cached figures stay, with their age)
+//              Cost Explorer failing (the cached figures stay, with their age); a hostile tag value
+//              (`<img …>`) is text
 // With DOCS_SCREENSHOTS=1 the panels are also saved as docs/screenshots/costs-*.png.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -366,6 +367,21 @@ test('costs 2: month-to-date in the tree; Set Up Cost Allocation; problems in th
       await waitUntil('the problem to show', async () => /Try again in a minute/.test(await frame.locator('#problem').innerText().catch(() => '')), { timeout: 60_000 });
       assert.match(await frame.locator('#problem').innerText(), /after 3 attempts/);
       assert.equal(sent('GetCostAndUsage').length - before, 3);
+    });
+
+    await wb.step('a hostile tag value is text: no element made of it', async () => {
+      const p = period();
+      const hostile = '<img src=x onerror=alert(1)>';
+      layer.costExplorer.answerNext('GetCostAndUsage', {
+        ResultsByTime: p.months.map((m, i) => costMonthResult(`${m}-01`, i + 1 < p.months.length ? `${p.months[i + 1]}-01` : p.end, 'BillingGroup', { [hostile]: 3, '=HYPERLINK("x")': 1 })),
+        DimensionValueAttributes: [],
+      });
+      await frame.locator('#refresh').click();
+      await waitUntil('the hostile row', async () => (await readTable(frame)).rows.some((r) => r.value === hostile), { timeout: 60_000 });
+      const rows = (await readTable(frame)).rows;
+      assert.deepEqual(rows.map((r) => r.label).sort(), [`${hostile} (no billing group)`, '=HYPERLINK("x") (no billing group)'].sort());
+      assert.equal(await frame.locator('img').count(), 0, 'no img element');
+      assert.equal(await frame.locator('#chart svg title', { hasText: hostile }).count() > 0, true, 'the chart names it as text');
     });
 
     await wb.step('problem: Cost Explorer unreachable (500s past 3 attempts): the cached figures stay, with their age', async () => {
