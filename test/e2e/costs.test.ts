@@ -5,7 +5,7 @@
 // extension sent is read from the layer's record.
 //   1. light:  the panel from the palette (chart and table, one query), sort, a second open from a
 //              group's context menu within the cache window sends nothing and scrolls to the group,
-//              Refresh Costs queries again, Export writes the CSV, Reload Window restores the panel
+//              Refresh Costs queries again, forged webview messages are ignored, Export writes the CSV, Reload Window restores the panel
 //              (sort order kept, figures from the cache, nothing sent)
 //   2. dark:   month-to-date costs in the tree (showInTree), Set Up Cost Allocation tags every group,
 //              activates the key and asks for a backfill; problems in the panel: Cost Explorer not
@@ -18,13 +18,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { FrameLocator } from 'playwright-core';
+import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { costPeriod } from '../../src/core/costPeriod';
 import { costMonthResult, queueCostAndUsage } from '../support/costExplorerLayer';
 import { MotoServer, startMoto } from '../support/moto';
 import { SAMPLE_GROUPS, seedSampleFleet } from '../support/seed';
 import { RecordedRequest, startTagLayer, TagLayer } from '../support/tagLayer';
-import { ScenarioOptions, waitUntil, withWorkbench, Workbench } from '../support/workbench';
+import { EXTENSION_ID, ScenarioOptions, waitUntil, withWorkbench, Workbench } from '../support/workbench';
 import { checkedQuickPickLabels, clickQuickInputOk } from '../support/workbenchExtras';
 
 const AWS_FILES = {
@@ -142,6 +142,19 @@ async function panel(wb: Workbench, rows: number): Promise<FrameLocator> {
   return frame;
 }
 
+/**
+ * Posts a message into the panel's channel as if the webview had sent it: through the host page's
+ * `__vscode_post_message__` (as test/e2e/form.test.ts does for the form).
+ */
+async function forge(page: Page, message: unknown): Promise<void> {
+  const frame = await waitUntil<Frame>('the webview host frame', async () =>
+    page.frames().find((f) => f.url().includes(`extensionId=${encodeURIComponent(EXTENSION_ID)}`) || f.url().includes(`extensionId=${EXTENSION_ID}`)),
+  );
+  await frame.evaluate((m) => {
+    (globalThis as unknown as { __vscode_post_message__(channel: string, data: unknown): void }).__vscode_post_message__('onmessage', { message: m });
+  }, message);
+}
+
 async function docsShot(wb: Workbench, name: string): Promise<void> {
   const file = await wb.screenshot(name);
   if (process.env.DOCS_SCREENSHOTS) fs.copyFileSync(file, path.join(__dirname, '..', '..', '..', 'docs', 'screenshots', `costs-${name}.png`));
@@ -164,7 +177,7 @@ test('costs 1: the panel from one query; a second open within the cache window s
   await freshFleet();
   await queueCostAndUsage(moto.endpoint, [sampleResult()]);
   const csvPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'costs-e2e-')), 'costs.csv');
-  await withWorkbench('costs 1 panel', options(THEMES.light), async ({ wb }) => {
+  await withWorkbench('costs 1 panel', options(THEMES.light), async ({ wb, server }) => {
     await wb.step('open the Billing Groups view: no Cost Explorer request', async () => {
       await openView(wb);
       assert.equal(sent('GetCostAndUsage').length, 0, 'nothing asks Cost Explorer until costs are asked for');
@@ -241,6 +254,17 @@ test('costs 1: the panel from one query; a second open within the cache window s
       await waitUntil('a second GetCostAndUsage', async () => sent('GetCostAndUsage').length === 2);
       await waitUntil('fresh figures', async () => !/cached/.test(await f.locator('#status').innerText()));
       assert.equal((await readTable(f)).rows.length, 5);
+    });
+
+    await wb.step('messages forged into the panel channel are ignored and logged; they send nothing', async () => {
+      const before = sent('GetCostAndUsage').length;
+      for (const m of [{ type: 'runCommand', command: 'workbench.action.closeWindow' }, null, 'refresh', { type: 42 }, []]) await forge(wb.page, m);
+      await waitUntil('the log to record every forged message', async () => (server.extensionLog().match(/Costs panel: message ignored/g) ?? []).length >= 5, {
+        describe: async () => server.extensionLog().split('\n').filter((l) => l.includes('Costs panel')).join('\n'),
+      });
+      assert.match(server.extensionLog(), /unknown type "runCommand"/);
+      assert.equal(sent('GetCostAndUsage').length, before);
+      assert.equal((await readTable(await wb.webview(PANEL_TITLE))).rows.length, 5, 'the panel is still there');
     });
 
     await wb.step('Export Costs as CSV: one record per row and month, from the cache', async () => {
