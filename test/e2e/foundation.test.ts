@@ -33,6 +33,8 @@ import {
   waitForTopLevelLabels,
   waitForTreeItemSelected,
   waitForTreeSize,
+  UNASSIGNED_ITEM,
+  withUnassigned,
 } from '../support/workbenchFoundation';
 
 const CREATE_COMMAND = 'AWS IoT: Create Billing Group';
@@ -104,9 +106,12 @@ test('1. the activity-bar icon opens the tree: groups sorted by name, status bar
 
     const rows = await wb.step('the tree lists the groups sorted by name', async () => {
       await wb.waitForView();
-      return waitForTopLevelLabels(wb, sorted);
+      return waitForTopLevelLabels(wb, withUnassigned(sorted));
     });
-    for (const r of rows) {
+    const unassigned = rows[rows.length - 1];
+    assert.equal(unassigned.label, UNASSIGNED_ITEM);
+    assert.equal(unassigned.icon, 'circle-slash', 'the unassigned item is no billing group');
+    for (const r of rows.slice(0, -1)) {
       assert.equal(r.description, '', `${r.label}: no description before it is described`);
       assert.equal(r.icon, 'credit-card', `${r.label}: the billing-group codicon`);
       assert.equal(r.ariaLabel.startsWith(`Billing group ${r.label}`), true, r.ariaLabel);
@@ -358,7 +363,7 @@ test('4. right-click a group: the menu, Copy Name, Copy ARN, Delete asks (Cancel
   await withWorkbench('4 context menu and delete', throughLayer(), async ({ wb }) => {
     await wb.step('open the view', async () => {
       await openView(wb);
-      await waitForTopLevelLabels(wb, ['doomed-group', 'keeper-group']);
+      await waitForTopLevelLabels(wb, withUnassigned(['doomed-group', 'keeper-group']));
     });
 
     const menu = await wb.step('right-click doomed-group: its context menu', async () => {
@@ -402,7 +407,7 @@ test('4. right-click a group: the menu, Copy Name, Copy ARN, Delete asks (Cancel
       await wb.waitForNotification('Deleted billing group doomed-group');
       await wb.waitForTreeItemGone('doomed-group');
     });
-    await waitForTopLevelLabels(wb, ['keeper-group']);
+    await waitForTopLevelLabels(wb, withUnassigned(['keeper-group']));
     assert.equal(await describeInEmulator(moto.endpoint, 'doomed-group'), undefined, 'gone from the emulator');
     assert.ok(await describeInEmulator(moto.endpoint, 'keeper-group'), 'the other group stays');
     const deletes = recorded(layer, 'DeleteBillingGroup');
@@ -440,7 +445,7 @@ test('5a. an unknown profile: the error item says so; "Select AWS Profile" lists
     await wb.step('pick default: the tree recovers without a reload', async () => {
       await wb.pickQuickInputItem('default');
       await wb.waitForQuickInputClosed();
-      await waitForTopLevelLabels(wb, ['recovered-group']);
+      await waitForTopLevelLabels(wb, withUnassigned(['recovered-group']));
     });
     await waitForStatusBarText(wb, 'default @ us-east-1');
   });
@@ -474,7 +479,7 @@ test('5b. a stopped emulator: the error item says it cannot reach the endpoint; 
 
       await wb.step('click the error item (Retry): the groups show', async () => {
         await wb.clickTreeItem(new RegExp(`^Cannot reach ${endpoint.replace(/[.:/]/g, '\\$&')}`));
-        await waitForTopLevelLabels(wb, ['after-the-outage']);
+        await waitForTopLevelLabels(wb, withUnassigned(['after-the-outage']));
       });
     });
   } finally {
@@ -525,7 +530,7 @@ test('6. Select AWS Region from the view\'s "…" menu: the current region is ma
   await withWorkbench('6 region picker', throughLayer(), async ({ wb }) => {
     await wb.step('open the view: the us-east-1 groups', async () => {
       await openView(wb);
-      await waitForTopLevelLabels(wb, ['virginia-group']);
+      await waitForTopLevelLabels(wb, withUnassigned(['virginia-group']));
       await waitForStatusBarText(wb, 'default @ us-east-1');
     });
 
@@ -543,7 +548,7 @@ test('6. Select AWS Region from the view\'s "…" menu: the current region is ma
       await wb.typeInQuickInput('eu-west-1');
       await wb.pickQuickInputItem('eu-west-1');
       await wb.waitForQuickInputClosed();
-      await waitForTopLevelLabels(wb, ['dublin-group']);
+      await waitForTopLevelLabels(wb, withUnassigned(['dublin-group']));
     });
     await wb.step('the status bar follows: default @ eu-west-1', () => waitForStatusBarText(wb, 'default @ eu-west-1'));
   });
@@ -552,34 +557,42 @@ test('6. Select AWS Region from the view\'s "…" menu: the current region is ma
 // ---------------------------------------------------------------------------------------------
 // 7. Paging.
 
-test('7. 260 groups: the first 250 and "Load more…"; clicking it shows all 260 with one more list call', { timeout: 420_000 }, async () => {
+test('7. 260 groups: the first 250, "Load more…" and the unassigned item; clicking it shows all 260 with one more list call', { timeout: 420_000 }, async () => {
   const names = Array.from({ length: 260 }, (_, i) => `page-${String(i).padStart(3, '0')}`);
   await createGroups(moto.endpoint, names.map((name) => ({ name })), { parallel: 10 });
 
   await withWorkbench('7 paging', throughLayer(), async ({ wb }) => {
     await wb.step('open the view: the first page', async () => {
       await openView(wb);
-      const rows = await waitForTreeSize(wb, 251);
+      // 250 groups, "Load more…", then the unassigned item (issue 12).
+      const rows = await waitForTreeSize(wb, 252);
       assert.equal(rows[0].label, 'page-000');
     });
 
-    await wb.step('scroll to the end: 250 groups, then "Load more…"', async () => {
+    await wb.step('scroll to the end: 250 groups, then "Load more…", then the unassigned item', async () => {
       const rows = await scrollTree(wb, 'End');
       const last = rows[rows.length - 1];
-      assert.equal(last.label, 'Load more…');
-      assert.equal(last.icon, 'ellipsis');
-      assert.deepEqual([last.posInSet, last.setSize], [251, 251]);
-      assert.equal(rows[rows.length - 2].label, 'page-249');
+      assert.equal(last.label, UNASSIGNED_ITEM);
+      assert.deepEqual([last.posInSet, last.setSize], [252, 252]);
+      const more = rows[rows.length - 2];
+      assert.equal(more.label, 'Load more…');
+      assert.equal(more.icon, 'ellipsis');
+      assert.deepEqual([more.posInSet, more.setSize], [251, 252]);
+      assert.equal(rows[rows.length - 3].label, 'page-249');
+      assert.equal(rows[rows.length - 3].posInSet, 250);
     });
     assert.equal(recorded(layer, 'ListBillingGroups').length, 1, describeRequests(layer));
 
     await wb.step('click "Load more…": all 260 groups', async () => {
       await wb.clickTreeItem('Load more…');
-      await waitForTreeSize(wb, 260);
+      await waitForTreeSize(wb, 261);
       const rows = await scrollTree(wb, 'End');
       const last = rows[rows.length - 1];
-      assert.equal(last.label, 'page-259');
-      assert.deepEqual([last.posInSet, last.setSize], [260, 260]);
+      assert.equal(last.label, UNASSIGNED_ITEM);
+      assert.deepEqual([last.posInSet, last.setSize], [261, 261]);
+      const lastGroup = rows[rows.length - 2];
+      assert.equal(lastGroup.label, 'page-259');
+      assert.deepEqual([lastGroup.posInSet, lastGroup.setSize], [260, 261]);
       assert.ok(!rows.some((r) => r.label === 'Load more…'));
     });
 

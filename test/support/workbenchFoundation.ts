@@ -105,6 +105,17 @@ export function queryOf(r: RecordedRequest): URLSearchParams {
 // ---------------------------------------------------------------------------------------------
 // The tree.
 
+/**
+ * The root item issue 12 adds after the groups (and after "Load more…" or a page's error item)
+ * whenever the account has at least one billing group.
+ */
+export const UNASSIGNED_ITEM = 'Things without a billing group';
+
+/** The top-level labels of a tree that lists these groups: the groups, then the unassigned item. */
+export function withUnassigned(groups: readonly string[]): string[] {
+  return groups.length > 0 ? [...groups, UNASSIGNED_ITEM] : [];
+}
+
 export interface TreeRow extends TreeItem {
   /** aria-posinset: the row's place among its siblings (1-based), whether in sight or not. */
   posInSet: number;
