@@ -53,14 +53,16 @@ export interface GroupAttribution {
 }
 
 export const ATTRIBUTION_LIMITS = [
-  'What this check cannot see: whether the devices connect with the thing name as their MQTT client ID.',
-  'That is not visible through the AWS IoT API, so an active certificate is necessary for attribution, not sufficient.',
+  'What this check cannot see: whether the devices connect with the thing name as their',
+  'MQTT client ID. That is not visible through the AWS IoT API, so an active certificate is',
+  'necessary for attribution, not sufficient.',
 ];
 
 export const ATTRIBUTION_RULE = [
   "AWS's rule: the usage of a thing is attributed to its billing group only when the device",
   "  - connects with the thing's name as its MQTT client ID, and",
-  '  - authenticates with an X.509 certificate attached to that thing (an ACTIVE one, or it cannot connect).',
+  '  - authenticates with an X.509 certificate attached to that thing (an ACTIVE one:',
+  '    an inactive or revoked certificate cannot connect).',
   'Other principals (e.g. Amazon Cognito identities) do not make usage attributable.',
   'Usage that is not attributed appears as unallocated in the costs.',
 ];
@@ -68,7 +70,7 @@ export const ATTRIBUTION_RULE = [
 /** The report document of one run (plain text: no name becomes markup). */
 export function attributionReport(groups: readonly GroupAttribution[], o: { cancelled: boolean; show: (t: string) => string }): string {
   const lines: string[] = ['Cost attribution check', ''];
-  lines.push(...ATTRIBUTION_RULE, '', ...ATTRIBUTION_LIMITS, `Developer guide: ${ATTRIBUTION_GUIDE_URL}`, '');
+  lines.push(...ATTRIBUTION_RULE, '', ...ATTRIBUTION_LIMITS, 'Developer guide, "Billing groups":', `  ${ATTRIBUTION_GUIDE_URL}`, '');
   if (o.cancelled) lines.push('Cancelled: the counts below cover only the things checked before Cancel.', '');
   for (const g of groups) {
     const missing = g.results.filter((r) => !isAttributable(r));

@@ -11,6 +11,7 @@
 //   3. cancel half-way                  "Things without a billing group" of 60 things; Cancel in the
 //      progress notification: no call after it, the report matches the emulator
 //   4. cost attribution                 the time said first; the report per group, what it cannot see
+//   5. group deleted meanwhile          the run stops with a sentence; nothing is reported failed
 // With DOCS_SCREENSHOTS=1 the item, the preview, a report and the attribution report are also saved as
 // docs/screenshots/things-*.png for the README.
 import * as assert from 'node:assert/strict';
@@ -23,6 +24,7 @@ import {
   CreateKeysAndCertificateCommand,
   CreateThingCommand,
   CreateThingTypeCommand,
+  DeleteBillingGroupCommand,
   IoTClient,
   ListThingsInBillingGroupCommand,
 } from '@aws-sdk/client-iot';
@@ -399,5 +401,31 @@ test('things 4: Check Cost Attribution: the time first, then a report per group 
     const principals = layer.requests.filter((r) => /^\/things\/[^/]+\/principals/.test(r.path));
     assert.equal(principals.length, 3, 'one ListThingPrincipals per thing');
     assert.equal(layer.requests.filter((r) => /^\/certificates\//.test(r.path)).length, 2, 'one DescribeCertificate per certificate, cached');
+  });
+});
+
+test('things 5: the group deleted during an assignment stops the run with a sentence; nothing is reported failed', { timeout: 300_000 }, async () => {
+  const many = Array.from({ length: 40 }, (_, i) => `dev-${String(i).padStart(2, '0')}`);
+  await freshFleet(() => inParallel(many, 16, (thingName) => iot.send(new CreateThingCommand({ thingName }))));
+  await withWorkbench('things 5 group deleted meanwhile', scenarioOptions(), async ({ wb }) => {
+    await wb.step('open the view', () => openView(wb));
+    await wb.step('assign every thing without a group to warehouse-scanners', async () => {
+      await startAssign(wb, 'warehouse-scanners', 'Things without a billing group');
+      await waitForPreview(wb, 'warehouse-scanners', /43 things will be added/);
+      await confirmAssign(wb, 'Assign 43 things to billing group warehouse-scanners?');
+    });
+    await wb.step('someone deletes the group half-way: the run stops and says why', async () => {
+      await waitUntil('five adds', async () => addsTo('warehouse-scanners').length >= 5, { timeout: 60_000 });
+      await iot.send(new DeleteBillingGroupCommand({ billingGroupName: 'warehouse-scanners' }));
+      await wb.waitForNotification('Billing group warehouse-scanners was deleted while things were being assigned to it.', { timeout: 60_000 });
+    });
+    const report = await waitForEditorText(wb, /Stopped: Billing group warehouse-scanners was deleted/);
+    assert.match(report, /Failed: {2}0/);
+    assert.match(report, /Not started: \d+/);
+    const added = Number(/Added: +(\d+)/.exec(report)?.[1]);
+    assert.ok(added >= 5 && added < 43, report);
+    await new Promise((r) => setTimeout(r, 2000));
+    const after = addsTo('warehouse-scanners').length;
+    assert.ok(after <= added + 4, `no new call after the stop: ${after} adds, ${added} reported added`);
   });
 });
