@@ -10,7 +10,8 @@
 //      "already in the group"
 //   3. cancel half-way                  "Things without a billing group" of 60 things; Cancel in the
 //      progress notification: no call after it, the report matches the emulator
-//   4. cost attribution                 the time said first; the report per group, what it cannot see
+//   4. cost attribution                 the time said first; the report per group, what it cannot see;
+//      then from the palette (a group picker), a file with no valid name says why and sends nothing
 //   5. group deleted meanwhile          the run stops with a sentence; nothing is reported failed
 // With DOCS_SCREENSHOTS=1 the item, the preview, a report and the attribution report are also saved as
 // docs/screenshots/things-*.png for the README.
@@ -401,6 +402,31 @@ test('things 4: Check Cost Attribution: the time first, then a report per group 
     const principals = layer.requests.filter((r) => /^\/things\/[^/]+\/principals/.test(r.path));
     assert.equal(principals.length, 3, 'one ListThingPrincipals per thing');
     assert.equal(layer.requests.filter((r) => /^\/certificates\//.test(r.path)).length, 2, 'one DescribeCertificate per certificate, cached');
+
+    const bad = path.join(scratch, 'bad-names.txt');
+    fs.writeFileSync(bad, 'van 0101\nvan/0102\n\n');
+    await wb.step('from the palette, a group picker; a file with no valid name says why and sends nothing', async () => {
+      await wb.runCommand(`AWS IoT: ${CMD.assignThings}`);
+      await wb.waitForQuickInput();
+      await wb.pickQuickInputItem('lab-prototypes');
+      await wb.waitForQuickInput({ title: 'Assign Things to Billing Group' });
+      await wb.pickQuickInputItem('Thing names from a file…');
+      await wb.waitForQuickInput();
+      const input = wb.page.locator('.quick-input-widget .quick-input-box input');
+      await waitUntil(
+        'the file to be read',
+        async () => {
+          if (!(await wb.isQuickInputOpen())) return true;
+          if ((await input.inputValue()) !== bad) await input.fill(bad);
+          await input.press('Enter');
+          await new Promise((r) => setTimeout(r, 1000));
+          return !(await wb.isQuickInputOpen());
+        },
+        { timeout: 30_000, describe: async () => JSON.stringify(await wb.quickInputState()) },
+      );
+      await wb.waitForNotification('The file bad-names.txt holds no valid thing name: 2 lines rejected (first, line 1:');
+    });
+    assert.equal(sent('AddThingToBillingGroup').length, 0, 'nothing is sent');
   });
 });
 
