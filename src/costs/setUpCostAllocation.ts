@@ -71,7 +71,10 @@ export async function setUpCostAllocation(deps: Deps, model: CostsModel): Promis
   if (lacking.length > 0) {
     const items = lacking.map((g) => ({ label: inert(g.name), description: `${inert(key)}=${inert(g.name)}`, picked: true, group: g }));
     const chosen = await vscode.window.showQuickPick(items, {
-      title: vscode.l10n.t('Set Up Cost Allocation (2/3): tag {0} billing groups with {1}=<group name>', lacking.length, inert(key)),
+      title:
+        lacking.length === 1
+          ? vscode.l10n.t('Set Up Cost Allocation (2/3): tag 1 billing group with {0}=<group name>', inert(key))
+          : vscode.l10n.t('Set Up Cost Allocation (2/3): tag {0} billing groups with {1}=<group name>', lacking.length, inert(key)),
       placeHolder: vscode.l10n.t('Uncheck groups to leave them as they are; Enter tags the checked ones'),
       canPickMany: true,
       ignoreFocusOut: true,
@@ -101,7 +104,10 @@ export async function setUpCostAllocation(deps: Deps, model: CostsModel): Promis
     if (full.length > 0) log.warn(`Set Up: ${full.length} groups already have the most tags a group can have and were not tagged: ${full.map((g) => inert(g.name)).join(', ')}`);
     if (failed.length > 0) await reportError(log, vscode.l10n.t('Tagged {0} of {1} billing groups', done, toTag.length), failed[0].error);
     else if (done < toTag.length - full.length) void vscode.window.showWarningMessage(vscode.l10n.t('Stopped: tagged {0} of {1} billing groups.', done, toTag.length));
-    else void vscode.window.showInformationMessage(vscode.l10n.t('Tagged {0} billing groups with {1}=<group name>.', done, inert(key)));
+    else
+      void vscode.window.showInformationMessage(
+        done === 1 ? vscode.l10n.t('Tagged 1 billing group with {0}=<group name>.', inert(key)) : vscode.l10n.t('Tagged {0} billing groups with {1}=<group name>.', done, inert(key)),
+      );
     provider.refresh();
   }
 

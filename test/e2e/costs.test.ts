@@ -12,6 +12,8 @@
 //              enabled, a key without tagged usage (offers Set Up), throttled past 3 attempts,
 //              Cost Explorer failing (the cached figures stay, with their age); a hostile tag value
 //              (`<img …>`) is text
+//   3. light:  Set Up with a key already on groups (costCenter): one group tagged, a per-key activation
+//              failure said as such; a value two groups share is one row naming both
 // With DOCS_SCREENSHOTS=1 the panels are also saved as docs/screenshots/costs-*.png.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -22,7 +24,8 @@ import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { costPeriod } from '../../src/core/costPeriod';
 import { costMonthResult, queueCostAndUsage } from '../support/costExplorerLayer';
 import { MotoServer, startMoto } from '../support/moto';
-import { SAMPLE_GROUPS, seedSampleFleet } from '../support/seed';
+import { TagResourceCommand } from '@aws-sdk/client-iot';
+import { SAMPLE_GROUPS, seedSampleFleet, testClient } from '../support/seed';
 import { RecordedRequest, startTagLayer, TagLayer } from '../support/tagLayer';
 import { EXTENSION_ID, ScenarioOptions, waitUntil, withWorkbench, Workbench } from '../support/workbench';
 import { checkedQuickPickLabels, clickQuickInputOk } from '../support/workbenchExtras';
@@ -414,6 +417,76 @@ test('costs 2: month-to-date in the tree; Set Up Cost Allocation; problems in th
       await waitUntil('the notice', async () => /Showing the cached figures: Cost Explorer had an internal error/.test(await frame.locator('#notice').innerText().catch(() => '')), { timeout: 60_000 });
       assert.match(await frame.locator('#status').innerText(), /^as of .*\(cached\)/);
       assert.equal(await frame.locator('#problem').isVisible(), false);
+    });
+  });
+});
+
+test('costs 3: groups tagged another way: Set Up with an existing key, a per-key activation failure, a shared value', { timeout: 420_000 }, async () => {
+  await freshFleet();
+  // warehouse-scanners shares fleet-eu-west's cost centre: one value, two groups.
+  const arn = (name: string) => `arn:aws:iot:us-east-1:${ACCOUNT}:billinggroup/${name}`;
+  const iot = testClient(layer.endpoint);
+  try {
+    await iot.send(new TagResourceCommand({ resourceArn: arn('warehouse-scanners'), tags: [{ Key: 'costCenter', Value: 'logistics-eu' }] }));
+  } finally {
+    iot.destroy();
+  }
+  layer.requests.length = 0;
+  layer.costExplorer.tags.push({ key: 'costCenter', status: 'Inactive' });
+  layer.costExplorer.activationErrors.set('costCenter', ['TagKeysNotFoundException', 'The tag key costCenter was not found in the payer account.']);
+  const p = period();
+  await queueCostAndUsage(moto.endpoint, [
+    {
+      ResultsByTime: p.months.map((m, i) =>
+        costMonthResult(`${m}-01`, i + 1 < p.months.length ? `${p.months[i + 1]}-01` : p.end, 'costCenter', i === 0 ? { 'logistics-eu': 10, 'agri-r-and-d': 2, 'lab-prototypes': 1, '': 1 } : {}),
+      ),
+      DimensionValueAttributes: [],
+    },
+  ]);
+  await withWorkbench('costs 3 another key', options(THEMES.light), async ({ wb }) => {
+    await wb.step('open the view', () => openView(wb));
+
+    await wb.step('Set Up: the keys already on groups are offered; costCenter is on 4 of 5', async () => {
+      await wb.runCommand(CMD.setUp);
+      const pick = await wb.waitForQuickInput({ title: /\(1\/3\)/, timeout: 60_000 });
+      const cc = pick.items.find((i) => i.label === 'costCenter');
+      assert.ok(cc, JSON.stringify(pick.items));
+      assert.match(cc.description, /on 4 of 5 groups/);
+      await wb.pickQuickInputItem('costCenter');
+      await wb.waitForQuickInput({ title: /\(2\/3\): tag 1 billing group with costCenter=<group name>/, timeout: 30_000 });
+      assert.deepEqual(await checkedQuickPickLabels(wb), ['lab-prototypes']);
+      await clickQuickInputOk(wb);
+      await wb.waitForNotification('Tagged 1 billing group with costCenter=<group name>.', { timeout: 60_000 });
+      assert.deepEqual(
+        sent('TagResource').map((r) => r.body),
+        [{ resourceArn: arn('lab-prototypes'), tags: [{ Key: 'costCenter', Value: 'lab-prototypes' }] }],
+      );
+    });
+
+    await wb.step('Set Up: activation fails for the key: the per-key error is said, nothing thrown', async () => {
+      await wb.clickDialogButton('Activate');
+      await wb.waitForNotification(/"costCenter" was not activated: The tag key costCenter was not found in the payer account\. \(TagKeysNotFoundException\)/, { timeout: 30_000 });
+      assert.equal(layer.costExplorer.tags[0].status, 'Inactive');
+      assert.equal(layer.costExplorer.backfills.length, 0, 'no backfill offered for an inactive key');
+    });
+
+    await wb.step('the panel groups by costCenter: a shared value names both groups', async () => {
+      await wb.clearNotifications();
+      await wb.runCommand(CMD.show);
+      const frame = await panel(wb, 4);
+      const t = await readTable(frame);
+      assert.deepEqual(
+        t.rows.map((r) => [r.group, r.value, r.label, r.total]),
+        [
+          [null, 'logistics-eu', 'logistics-eu (shared by fleet-eu-west, warehouse-scanners)', '$10.00'],
+          ['greenhouse-sensors', null, 'greenhouse-sensors', '$2.00'],
+          ['lab-prototypes', null, 'lab-prototypes', '$1.00'],
+          ['', null, 'Unallocated', '$1.00'],
+        ],
+      );
+      assert.match(await frame.locator('#notice').innerText(), /shared by several billing groups/);
+      assert.match((await frame.locator('tr[data-value="logistics-eu"] th').getAttribute('title')) ?? '', /shared by fleet-eu-west, warehouse-scanners/);
+      assert.deepEqual((sent('GetCostAndUsage')[0].body as Record<string, unknown>).GroupBy, [{ Type: 'TAG', Key: 'costCenter' }]);
     });
   });
 });
