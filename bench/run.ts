@@ -5,7 +5,7 @@
 // server it starts is stopped at the end, on error and on Ctrl+C too.
 //
 // Run by `npm run bench` after `npm run package`, `npm run build:tests` and `node test/e2e/setup.mjs`.
-// Options: --no-workbench (skip measurements 3, 5, 6 and the costs panel), --no-costs (skip 8), --groups N (default 5000; budgets assume 5000).
+// Options: --no-workbench (skip measurements 3, 5, 6 and the costs panel), --no-costs (skip 8), --things (add 9: issue 12 at fleet scale; seeding takes minutes), --groups N (default 5000; budgets assume 5000).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,6 +17,7 @@ import { measureCodeLoad, type LoadResult } from './codeLoad';
 import { measureListing, seedGroups, type ListingResult } from './listing';
 import { measureCosts, type CostsBenchResult } from './costsBench';
 import { kb, ms, round, within } from './stats';
+import { runThingsBench, type ThingsBenchResult } from './things';
 import { artifactsDirFor, measureWorkbench, type WorkbenchResult } from './workbenchBench';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -26,7 +27,9 @@ const withWorkbench = !args.includes('--no-workbench');
 const groupsArg = args.indexOf('--groups');
 const N = groupsArg >= 0 ? Number(args[groupsArg + 1]) : 5000;
 const PAGE_SIZE = 250;
-const HARD_LIMIT_MS = 9 * 60_000;
+/** --things (measurement 9) seeds 20,000 things into moto, which takes minutes: asked for, and given more time. */
+const withThings = args.includes('--things');
+const HARD_LIMIT_MS = (withThings ? 30 : 9) * 60_000;
 
 const log = (line: string) => console.log(line);
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
@@ -244,6 +247,12 @@ async function main(): Promise<void> {
     costs = await within('the costs benchmark', 300_000, measureCosts({ repo: REPO, vsix: sz.snap.vsix, withWorkbench, log }));
   }
 
+  let things: ThingsBenchResult | undefined;
+  if (withThings) {
+    log(`[${elapsed()}] 9. things without a billing group: 20,000 things in 100 groups (12,000 assigned), counted beside boto3; 1,000 paced assignments through the fault proxy`);
+    things = await within('the things benchmark', 25 * 60_000, runThingsBench(REPO, log));
+  }
+
   // --- the report ---
   const entryLoad = load('entry');
   const eagerLoad = load('eagerSdk');
@@ -306,6 +315,17 @@ async function main(): Promise<void> {
     );
   } else rows.push(['8', 'costs', 'not measured', '--no-costs']);
 
+  if (things) {
+    const c = things.counting;
+    const a = things.assigning;
+    rows.push(
+      ['9', `count things without a group (${c.things} things, ${c.unassigned} without): calls`, String(c.extension.calls[0]), `every run: ${JSON.stringify(c.extension.calls)}; expected ⌈T/250⌉ + Σ max(1, ⌈n_g/250⌉) = ${c.expectedCalls}; + ${c.extension.listBillingGroupsCalls} ListBillingGroups; seeded in ${round(things.seedMs / 1000, 1)} s`],
+      ['9', 'count via src/aws, median', ms(c.extension.medianMs), `boto3 paginators (defaults, ${c.boto3Default.calls} calls) ${ms(c.boto3Default.medianMs)}: ratio ${round(c.ratio, 2)}; same page size ${ms(c.boto3SamePageSize.medianMs)}: ratio ${round(c.ratioSamePageSize, 2)}`],
+      ['9', 'heap kept by the count after a full GC (bench process)', `${c.heapGrowthMb} MB`, 'the same src/aws code as the extension host'],
+      ['9', `assign ${a.things} things, paced, throttled and losing responses`, `${a.seconds} s`, `${a.perSecond}/s = ${round(a.ofPace * 100, 1)} % of the pace; ${a.reachedEmulator} adds reached moto (expected ${a.expectedAtEmulator}); ${a.throttled} throttled, ${a.lostResponses} lost; failed ${a.failed}; each in the group once: ${a.inGroupOnce}`],
+    );
+  } else rows.push(['9', 'things without a billing group at fleet scale', 'not measured', 'asked for with --things']);
+
   const budgets: Budget[] = [
     { name: 'entry bundle', limit: '≤ 60 KB', measured: kb(sz.entryBytes), pass: sz.entryBytes <= 60 * 1024 && !sz.entryHasSdk },
     { name: 'entry code-load, median', limit: '≤ 10 ms', measured: ms(entryLoad.medianMs), pass: entryLoad.medianMs <= 10 },
@@ -342,6 +362,17 @@ async function main(): Promise<void> {
     `\n## Benchmark (${mach.cpu}, ${mach.cores} cores, ${mach.memoryGb} GB, Node ${mach.node}, ${mach.date.slice(0, 10)}; ` +
       `load average ${mach.loadAverageAtStart[0]} at the start, ${round(os.loadavg()[0], 2)} at the end)\n`,
   );
+  if (things) {
+    const c = things.counting;
+    const a = things.assigning;
+    budgets.push(
+      { name: 'calls to count things without a group', limit: `exactly ${c.expectedCalls}`, measured: JSON.stringify(c.extension.calls), pass: c.extension.calls.every((n) => n === c.expectedCalls) },
+      { name: 'count time ÷ boto3 paginators', limit: '≤ 0.8', measured: String(round(c.ratio, 2)), pass: c.ratio <= 0.8 },
+      { name: 'heap kept by the count (bench process)', limit: '≤ 40 MB', measured: `${c.heapGrowthMb} MB`, pass: c.heapGrowthMb <= 40 },
+      { name: '1,000 assignments: adds reaching moto', limit: `= ${a.expectedAtEmulator}, none failed, each once`, measured: `${a.reachedEmulator}, ${a.failed} failed`, pass: a.reachedEmulator === a.expectedAtEmulator && a.failed === 0 && a.inGroupOnce },
+      { name: '1,000 assignments: throughput of the pace', limit: '≥ 90 %', measured: `${round(a.ofPace * 100, 1)} %`, pass: a.ofPace >= 0.9 },
+    );
+  }
   console.log(table(['#', 'measurement', 'value', 'beside'], rows));
   console.log('\n### Budgets\n');
   console.log(table(['budget', 'limit', 'measured', 'result'], budgets.map((b) => [b.name, b.limit, b.measured, b.pass === undefined ? 'not measured' : b.pass ? 'pass' : 'MISS'])));
@@ -383,6 +414,7 @@ async function main(): Promise<void> {
         }
       : { error: wbError ?? 'skipped (--no-workbench)' },
     costs: costs ?? 'skipped (--no-costs)',
+    things: things ?? 'skipped (without --things)',
     budgets: budgets.map((b) => ({ ...b, result: b.pass === undefined ? 'not measured' : b.pass ? 'pass' : 'miss' })),
   };
   const out = path.join(REPO, 'bench', 'results.json');

@@ -7,8 +7,8 @@
 //     src/shared/bulkPace.ts) through the fault proxy, which throttles some calls and loses the
 //     responses of others: each thing ends in the group once, the calls reaching the emulator are
 //     1,000 plus the retried lost responses, and the throughput against the configured pace.
-// Alone (seeding takes minutes, longer than the rest of `npm run bench`): npm run build:tests, then
-// node out/bench/things.js; it writes bench/things-results.json.
+// In `npm run bench -- --things` (measurement 9; seeding takes minutes, so it is asked for), or
+// alone: npm run build:tests, then node out/bench/things.js (writes bench/things-results.json).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -246,24 +246,37 @@ export async function measureAssigning(motoEndpoint: string, awsHome: AwsHome, n
   }
 }
 
-/** Alone: starts moto, seeds, measures, prints JSON. */
-async function main(): Promise<void> {
-  const repoRoot = path.resolve(__dirname, '..', '..');
+export interface ThingsBenchResult {
+  seedMs: number;
+  counting: CountingResult;
+  assigning: AssignResult;
+}
+
+/** Its own moto (the fleet must hold only these groups), seeded once; then both measurements. */
+export async function runThingsBench(repoRoot: string, log: (line: string) => void = () => undefined): Promise<ThingsBenchResult> {
   const moto = await startMoto();
   const home = makeAwsHome();
   try {
+    log(`  seeding ${FLEET.things.toLocaleString('en-US')} things in ${FLEET.groups} groups (${FLEET.assigned.toLocaleString('en-US')} assigned)…`);
     const seedMs = await seedFleet(moto.endpoint);
-    console.log(JSON.stringify({ seedMs }));
+    log(`  seeded in ${round(seedMs / 1000, 1)} s; counting beside boto3…`);
     const counting = await measureCounting(moto.endpoint, home, repoRoot);
-    console.log(JSON.stringify({ counting }, null, 1));
+    log('  assigning 1,000 things through the fault proxy…');
     const assigning = await measureAssigning(moto.endpoint, home);
-    console.log(JSON.stringify({ assigning }, null, 1));
-    const machine = { cores: os.cpus().length, node: process.version, date: new Date().toISOString(), loadAverage: os.loadavg().map((l) => round(l, 2)) };
-    fs.writeFileSync(path.join(repoRoot, 'bench', 'things-results.json'), `${JSON.stringify({ machine, fleet: FLEET, seedMs, counting, assigning }, null, 2)}\n`);
+    return { seedMs, counting, assigning };
   } finally {
     home.remove();
     await moto.stop();
   }
+}
+
+/** Alone: seeds, measures, prints JSON and writes bench/things-results.json. */
+async function main(): Promise<void> {
+  const repoRoot = path.resolve(__dirname, '..', '..');
+  const r = await runThingsBench(repoRoot, (line) => console.log(line));
+  console.log(JSON.stringify(r, null, 1));
+  const machine = { cores: os.cpus().length, node: process.version, date: new Date().toISOString(), loadAverage: os.loadavg().map((l) => round(l, 2)) };
+  fs.writeFileSync(path.join(repoRoot, 'bench', 'things-results.json'), `${JSON.stringify({ machine, fleet: FLEET, ...r }, null, 2)}\n`);
 }
 
 if (require.main === module) {
