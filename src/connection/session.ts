@@ -9,6 +9,7 @@ import { awsFilePaths } from '../core/awsFilePaths';
 import type { Log } from '../shared/log';
 
 export const SETTINGS_SECTION = 'iotBillingGroups';
+const CONNECTION_SETTINGS = ['profile', 'region', 'endpoint'] as const;
 
 export function readSettings(): ConnectionSettings {
   const c = vscode.workspace.getConfiguration(SETTINGS_SECTION);
@@ -39,7 +40,8 @@ export class Session implements vscode.Disposable {
   constructor(private readonly log: Log) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(SETTINGS_SECTION)) this.reset('settings changed');
+        // Only the connection's own settings start a new connection (costs.* and others do not reload the tree).
+        if (CONNECTION_SETTINGS.some((k) => e.affectsConfiguration(`${SETTINGS_SECTION}.${k}`))) this.reset('settings changed');
       }),
     );
   }
