@@ -39,9 +39,12 @@ import {
   startTcpGate,
   topLevelLabels,
   waitForEditorText,
-  waitForLastRow,
+  waitForEndRows,
   watchNotifications,
+  wheelTreeTo,
 } from '../support/workbenchReliability';
+import { clickTreeItemWith } from '../support/workbenchExtras';
+import { UNASSIGNED_ITEM, withUnassigned } from '../support/workbenchFoundation';
 
 const AWS_FILES = {
   config: ['[default]', 'region = us-east-1', ''].join('\n'),
@@ -152,22 +155,30 @@ test('1. a page of the list that fails: the 250 shown stay, with an error item o
   const fault = proxy.addRule({ match: isLaterPage, fault: 'internal500', times: Infinity });
 
   await withWorkbench('reliability 1: a failing page', { server: { settings: settingsFor(proxy.endpoint), aws: AWS_FILES } }, async ({ wb }) => {
-    await wb.step('open the view: the first page, 250 groups, ends in "Load more…"', async () => {
+    await wb.step('open the view: the first page, 250 groups, then "Load more…", then the unassigned item', async () => {
       await openView(wb, firstPage[0]);
-      const last = await waitForLastRow(wb, 'the last row to be "Load more…"', (r) => /^Load more/.test(r.label));
-      assert.equal(last.position, 251, 'Load more… follows 250 groups');
-      assert.equal(last.setSize, 251);
+      const end = await waitForEndRows(wb, '"Load more…" then the unassigned item as the last rows', (rows) => rows.at(-1)?.label === UNASSIGNED_ITEM && /^Load more/.test(rows.at(-2)?.label ?? ''));
+      const [group, more, last] = end.slice(-3);
+      assert.equal(more.position, 251, 'Load more… follows 250 groups');
+      assert.equal(more.setSize, 252);
+      assert.equal(group.label, firstPage[249]);
+      assert.equal(group.position, 250);
+      assert.equal(last.position, 252);
+      assert.equal(last.setSize, 252);
     });
 
     await wb.step('"Load more…": the second page fails; the 250 groups stay, then an error item offering Retry', async () => {
       await wb.clickTreeItem(/^Load more/);
-      const error = await waitForLastRow(wb, 'an error item offering Retry as the last row', (r) => r.description === 'Retry');
+      const tail = await waitForEndRows(wb, 'an error item offering Retry, then the unassigned item, as the last rows', (rows) => rows.at(-1)?.label === UNASSIGNED_ITEM && rows.at(-2)?.description === 'Retry');
+      const [error, last] = tail.slice(-2);
       assert.match(error.label, /internal error/i);
       assert.equal(error.position, 251, 'the error item comes after the 250 groups already shown');
-      assert.equal(error.setSize, 251);
+      assert.equal(error.setSize, 252);
+      assert.equal(last.position, 252);
+      assert.ok(!tail.some((r) => /^Load more/.test(r.label)), 'the error item took the place of "Load more…"');
       const top = await scrollTreeTo(wb, 'Home');
       assert.equal(top[0].label, firstPage[0]);
-      assert.equal(top[0].setSize, 251);
+      assert.equal(top[0].setSize, 252);
       const end = await scrollTreeTo(wb, 'End'); // and so the screenshot shows the error item
       assert.equal(end.find((r) => r.position === 250)?.label, firstPage[249]);
     });
@@ -178,9 +189,12 @@ test('1. a page of the list that fails: the 250 shown stay, with an error item o
     await wb.step('the fault ends; Retry loads the failed page: all 300 groups, no more "Load more…"', async () => {
       fault.remove();
       await wb.clickTreeItem(/internal error/i);
-      const last = await waitForLastRow(wb, `the last row to be ${names[299]}`, (r) => r.label === names[299]);
-      assert.equal(last.position, 300);
-      assert.equal(last.setSize, 300);
+      const end = await waitForEndRows(wb, `${names[299]} then the unassigned item as the last rows`, (rows) => rows.at(-1)?.label === UNASSIGNED_ITEM && rows.at(-2)?.label === names[299]);
+      const [group, last] = end.slice(-2);
+      assert.equal(group.position, 300);
+      assert.equal(group.setSize, 301);
+      assert.equal(last.position, 301);
+      assert.ok(!end.some((r) => /^Load more/.test(r.label) || r.description === 'Retry'), 'no "Load more…" and no error item left');
     });
     assert.equal(proxy.countForwarded(isFirstPage), 1, 'Retry asked for the failed page only, not the list again');
     assert.equal(proxy.countForwarded(isLaterPage), 1);
@@ -220,7 +234,7 @@ test('2. a profile switch during a slow load shows only the new account, before 
         await wb.runCommand('AWS IoT: Select AWS Profile');
         await wb.waitForQuickInput({ title: 'Select AWS Profile' });
         await wb.pickQuickInputItem('acct-b');
-        await wb.waitForTreeLabels(groupsB);
+        await wb.waitForTreeLabels(withUnassigned(groupsB));
         assert.equal(pendingListOfA()?.upstreamStatus, undefined, `A's answer must still be pending when B's groups show (raise SLOW_MS if this machine is slower)`);
       });
 
@@ -229,7 +243,7 @@ test('2. a profile switch during a slow load shows only the new account, before 
         assert.equal(slow.hits, 1);
         await holdsFor("B's groups alone in the tree", 2_000, async () => {
           const labels = await topLevelLabels(wb);
-          return JSON.stringify(labels) === JSON.stringify(groupsB) ? true : `tree shows ${JSON.stringify(labels)}`;
+          return JSON.stringify(labels) === JSON.stringify(withUnassigned(groupsB)) ? true : `tree shows ${JSON.stringify(labels)}`;
         });
         const status = (await wb.statusBarItems()).join(' | ');
         assert.match(status, /acct-b @ us-east-1/, status);
@@ -251,8 +265,19 @@ test('3. deleting 100 selected groups through a proxy throttling above 10/s: one
       await selectAllInTree(wb);
     });
 
+    // Ctrl+A also selects "Things without a billing group" (issue 12) after the 100 groups; VS Code then
+    // offers only the actions every selected item has, i.e. no group action: take it out of the selection.
+    await wb.step('scroll to the end; Ctrl+click "Things without a billing group" out of the selection', async () => {
+      await wheelTreeTo(wb, UNASSIGNED_ITEM);
+      await clickTreeItemWith(wb, UNASSIGNED_ITEM, ['Control']);
+      await waitUntil('only the groups in sight to be selected', async () => {
+        const items = (await wb.treeItems()).filter((i) => i.level === 1);
+        return items.some((i) => i.label === names[99]) && items.every((i) => i.selected === (i.label !== UNASSIGNED_ITEM));
+      }, { timeout: TIMEOUTS.ui, describe: () => wb.describeSidebar() });
+    });
+
     await wb.step('right-click → Delete Billing Group: one confirmation for all 100', async () => {
-      await wb.runTreeItemContextMenu(names[3], 'Delete Billing Group');
+      await wb.runTreeItemContextMenu(names[99], 'Delete Billing Group');
       const dialog = await wb.waitForDialog();
       assert.equal(dialog.message, 'Delete 100 billing groups?');
       assert.match(dialog.detail, /bulk-000\n/);
@@ -336,9 +361,10 @@ test('4. hostile names, descriptions and tag values are inert text in the tree, 
 
     await wb.step('the tree lists every group; hostile names are text, the RLO a visible marker', async () => {
       await openView(wb, 'hostile-html');
-      await waitUntil('all eight groups', async () => (await topLevelLabels(wb)).length === 8, { describe: () => wb.describeSidebar() });
-      assert.deepEqual([...(await topLevelLabels(wb))].sort(), [...shownNames].sort());
+      await waitUntil('all eight groups and the unassigned item', async () => (await topLevelLabels(wb)).length === 9, { describe: () => wb.describeSidebar() });
       const labels = await topLevelLabels(wb);
+      assert.equal(labels[8], UNASSIGNED_ITEM, 'the unassigned item follows the groups');
+      assert.deepEqual([...labels.slice(0, 8)].sort(), [...shownNames].sort());
       assert.deepEqual(labels.flatMap(rawMarks), [], 'no raw control or bidi character in a label');
       await noHarm('tree');
     });
@@ -513,7 +539,7 @@ test('5. the log never holds a secret key, session token or SSO token', { timeou
       await wb.step('switch to a credential_process profile (keys with a session token): it lists', async () => {
         await wb.runCommand('AWS IoT: Select AWS Profile');
         await wb.pickQuickInputItem('proc');
-        await wb.waitForTreeLabels(['watched-one']);
+        await wb.waitForTreeLabels(withUnassigned(['watched-one']));
       });
 
       await wb.step('switch to an SSO profile whose token expired: its own error item', async () => {
@@ -587,7 +613,7 @@ test('6a. an unknown profile and an endpoint that is not a URL: each its own mes
       await input.waitFor({ state: 'visible' });
       assert.equal(await input.inputValue(), 'not a url');
       await input.fill(proxy.endpoint);
-      await wb.waitForTreeLabels(['after-the-fix']);
+      await wb.waitForTreeLabels(withUnassigned(['after-the-fix']));
     });
   });
 });
@@ -611,7 +637,7 @@ test('6b. a malformed ~/.aws/config and a stopped emulator: each its own message
 
       await wb.step('the file is fixed on disk: the tree recovers by itself', async () => {
         fs.writeFileSync(configPath, AWS_FILES.config);
-        await wb.waitForTreeLabels(['still-here']);
+        await wb.waitForTreeLabels(withUnassigned(['still-here']));
       });
 
       await wb.step('the emulator stops; a group has the focus; the title\'s Refresh: "Cannot reach …" with Retry', async () => {
@@ -627,7 +653,7 @@ test('6b. a malformed ~/.aws/config and a stopped emulator: each its own message
       await wb.step('the emulator is back; Retry: the groups show', async () => {
         await gate.open();
         await wb.clickTreeItem(/^Cannot reach /);
-        await wb.waitForTreeLabels(['still-here']);
+        await wb.waitForTreeLabels(withUnassigned(['still-here']));
       });
     });
   } finally {

@@ -83,6 +83,38 @@ export async function waitForLastRow(wb: Workbench, what: string, ok: (row: Posi
   );
 }
 
+/**
+ * Waits until the top-level rows at the end of the tree (scrolling to the end each time it looks)
+ * satisfy `ok`; returns them, the last row last.
+ */
+export async function waitForEndRows(wb: Workbench, what: string, ok: (rows: PositionedRow[]) => boolean, options: { timeout?: number; view?: ViewRef } = {}): Promise<PositionedRow[]> {
+  const view = options.view ?? BILLING_GROUPS_VIEW;
+  let end: PositionedRow[] = [];
+  return waitUntil(
+    what,
+    async () => {
+      end = ((await scrollTreeTo(wb, 'End', view).catch(() => undefined)) ?? []).filter((r) => r.level === 1);
+      return end.length > 0 && ok(end) ? end : undefined;
+    },
+    { timeout: options.timeout ?? TIMEOUTS.aws, describe: async () => `end rows: ${JSON.stringify(end.slice(-3))}; ${await wb.describeSidebar(view)}` },
+  );
+}
+
+/** Scrolls the tree with the mouse wheel (the selection stays as it is) until a row with this label is in sight. */
+export async function wheelTreeTo(wb: Workbench, label: string, view: ViewRef = BILLING_GROUPS_VIEW): Promise<void> {
+  const box = await wb.viewPane(view).locator('.monaco-list[role="tree"]').first().boundingBox();
+  if (!box) throw new Error('the tree is not in sight');
+  await waitUntil(
+    `row "${label}" in sight after scrolling with the wheel`,
+    async () => {
+      await wb.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await wb.page.mouse.wheel(0, 2_000);
+      return (await wb.treeItems(view)).some((i) => i.label === label);
+    },
+    { timeout: TIMEOUTS.ui, describe: () => wb.describeSidebar(view) },
+  );
+}
+
 /** The tree's rows and its "no data provider" placeholder aside, waits for a row matching `label`; returns it. */
 export async function waitForRow(wb: Workbench, label: string | RegExp, options: { timeout?: number; view?: ViewRef } = {}): Promise<TreeItem> {
   return wb.waitForTreeItem(label, { timeout: options.timeout ?? TIMEOUTS.aws, view: options.view });
