@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'test/e2e/node_modules/**', 'dist/**', 'dist-eager/**', 'out/**', '.e2e-artifacts/**', '.vscode-test/**'] },
+  { ignores: ['node_modules/**', 'test/e2e/node_modules/**', 'dist/**', 'dist-eager/**', 'out/**', 'out-*/**', '.e2e-artifacts/**', '.vscode-test/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
