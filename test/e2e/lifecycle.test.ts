@@ -44,6 +44,7 @@ import {
   waitForTreeSelection,
   waitForViewMessage,
 } from '../support/workbenchExtras';
+import { withUnassigned } from '../support/workbenchFoundation';
 
 const AWS_FILES = {
   config: ['[default]', 'region = us-east-1', ''].join('\n'),
@@ -69,10 +70,12 @@ const CMD = {
 const GROUP_MENU = [
   CMD.showDetails,
   CMD.openInConsole,
-  'Show Billing Group Costs',
+  'Check Cost Attribution', // issue 12
+  'Show Billing Group Costs', // issue 11
   CMD.editDescription,
   CMD.editTags,
   CMD.addThing,
+  'Assign Things to Billing Group…', // issue 12
   CMD.copyName,
   CMD.copyArn,
   'Copy as CloudFormation',
@@ -140,7 +143,7 @@ const byKey = (tags: Array<{ Key: string; Value?: string }>) => [...tags].sort((
 async function openView(wb: Workbench): Promise<void> {
   await wb.openViewContainer();
   await wb.waitForView();
-  await wb.waitForTreeLabels(ALL_GROUPS);
+  await wb.waitForTreeLabels(withUnassigned(ALL_GROUPS));
 }
 
 const detailsUri = (name: string) => `iot-billing-group:/${name}.json`;
@@ -449,7 +452,7 @@ test('lifecycle 6: Filter Billing Groups… by name prefix (applied by the servi
     await wb.step('filter: only the matching groups', async () => {
       await wb.pressEnterInQuickInput();
       await wb.waitForQuickInputClosed();
-      await wb.waitForTreeLabels(['fleet-eu-west', 'fleet-us-east']);
+      await wb.waitForTreeLabels(withUnassigned(['fleet-eu-west', 'fleet-us-east']));
       await waitUntil('the view description "Filter: fleet*"', async () => (await viewDescription(wb)) === 'Filter: fleet*', { describe: () => viewDescription(wb) });
       await waitForViewMessage(wb, 'Showing billing groups whose names start with "fleet".');
       await wb.moveMouseAway();
@@ -462,7 +465,7 @@ test('lifecycle 6: Filter Billing Groups… by name prefix (applied by the servi
     await wb.step('clear filter: the full list again', async () => {
       const before = sent('ListBillingGroups').length;
       await wb.clickViewTitleAction(CMD.clearFilter);
-      await wb.waitForTreeLabels(ALL_GROUPS);
+      await wb.waitForTreeLabels(withUnassigned(ALL_GROUPS));
       await wb.moveMouseAway();
       await waitUntil('the view description to go', async () => (await viewDescription(wb)) === '');
       await waitForViewMessage(wb, '');
@@ -486,7 +489,7 @@ test('lifecycle 6: Filter Billing Groups… by name prefix (applied by the servi
 
     await wb.step('clear filter from the empty view', async () => {
       await wb.clickWelcomeButton(CMD.clearFilter);
-      await wb.waitForTreeLabels(ALL_GROUPS);
+      await wb.waitForTreeLabels(withUnassigned(ALL_GROUPS));
     });
     assert.deepEqual(await groupsInEmulator(), ALL_GROUPS, 'filtering changed nothing');
   });
@@ -521,7 +524,7 @@ test('lifecycle 7: delete three selected groups with one confirmation', { timeou
     await wb.step('delete: the three are gone', async () => {
       await wb.clickDialogButton('Delete');
       await wb.waitForNotification('Deleted 3 billing groups');
-      await wb.waitForTreeLabels(['fleet-us-east', 'greenhouse-sensors']);
+      await wb.waitForTreeLabels(withUnassigned(['fleet-us-east', 'greenhouse-sensors']));
     });
     assert.deepEqual(sent('DeleteBillingGroup').map((r) => r.path).sort(), doomed.map((n) => `/billing-groups/${n}`));
     assert.deepEqual(await groupsInEmulator(), ['fleet-us-east', 'greenhouse-sensors']);

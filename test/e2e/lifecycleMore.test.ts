@@ -24,6 +24,7 @@ import { startTagLayer, TagLayer } from '../support/tagLayer';
 import { startVersionLayer, VersionLayer } from '../support/versionLayer';
 import { ScenarioOptions, SELECTORS, TIMEOUTS, waitUntil, withWorkbench, Workbench } from '../support/workbench';
 import { checkQuickPickItem, clickQuickInputOk, waitForTreeChildren } from '../support/workbenchExtras';
+import { withUnassigned } from '../support/workbenchFoundation';
 
 const AWS_FILES = {
   config: ['[default]', 'region = us-east-1', ''].join('\n'),
@@ -103,7 +104,7 @@ test('lifecycle more 1: Edit Description when someone else changed the group: Re
       await wb.step('open the Billing Groups view', async () => {
         await wb.openViewContainer();
         await wb.waitForView();
-        await wb.waitForTreeLabels(ALL_GROUPS);
+        await wb.waitForTreeLabels(withUnassigned(ALL_GROUPS));
       });
 
       await wb.step('edit description: the current text, loaded at version 1', async () => {
@@ -177,7 +178,7 @@ test('lifecycle more 2: Add Thing with more than a page of things: 250 and Load 
     await wb.step('open the Billing Groups view', async () => {
       await wb.openViewContainer();
       await wb.waitForView();
-      await wb.waitForTreeLabels([group]);
+      await wb.waitForTreeLabels(withUnassigned([group]));
     });
 
     await wb.step('add thing: the first 250 things and Load more…', async () => {
