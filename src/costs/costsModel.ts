@@ -66,11 +66,20 @@ export class CostsModel implements vscode.Disposable {
 
   private async groups(force: boolean, signal?: AbortSignal): Promise<{ name: string; arn: string }[]> {
     const { service, generation } = await this.deps.session.connect();
-    if (force || !this.groupsCache || this.groupsCache.generation !== generation) {
-      if (this.groupsCache?.generation !== generation) this.account = undefined;
-      this.groupsCache = { generation, groups: await service.listAllBillingGroups({}, signal) };
+    const known = this.groupsCache?.generation === generation ? this.groupsCache : undefined;
+    if (force || !known) {
+      if (!known) this.account = undefined;
+      try {
+        this.groupsCache = { generation, groups: await service.listAllBillingGroups({}, signal) };
+      } catch (e) {
+        // Offline: the groups listed before serve, so the cached figures can still be shown (loadNow).
+        if (!known || !OFFLINE_CODES.has(asProblem(e)?.code ?? '')) throw e;
+        this.deps.log.warn(`Costs: the billing groups could not be listed again (${asProblem(e)?.code}); those listed before are used`);
+        return known.groups;
+      }
+      return this.groupsCache.groups;
     }
-    return this.groupsCache.groups;
+    return known.groups;
   }
 
   /** Forgets the group list (groups were created, deleted or tagged). */
