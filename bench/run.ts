@@ -5,7 +5,7 @@
 // server it starts is stopped at the end, on error and on Ctrl+C too.
 //
 // Run by `npm run bench` after `npm run package`, `npm run build:tests` and `node test/e2e/setup.mjs`.
-// Options: --no-workbench (skip measurements 3, 5, 6 and the costs panel), --no-costs (skip 8), --things (add 9: issue 12 at fleet scale; seeding takes minutes), --groups N (default 5000; budgets assume 5000).
+// Options: --no-workbench (skip measurements 3, 5, 6 and the costs panel), --no-costs (skip 8), --no-manifest (skip 7), --things (add 9: issue 12 at fleet scale; seeding takes minutes), --groups N (default 5000; budgets assume 5000).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,15 +15,18 @@ import { makeAwsHome, type AwsHome } from '../test/support/awsFiles';
 import { startMoto, type MotoServer } from '../test/support/moto';
 import { measureCodeLoad, type LoadResult } from './codeLoad';
 import { measureListing, seedGroups, type ListingResult } from './listing';
+import { measureManifest, type ManifestBenchResult } from './manifestBench';
 import { measureCosts, type CostsBenchResult } from './costsBench';
 import { kb, ms, round, within } from './stats';
 import { runThingsBench, type ThingsBenchResult } from './things';
+import { thingsMemoryBudget, thingsMemoryRow } from './thingsMemory';
 import { artifactsDirFor, measureWorkbench, type WorkbenchResult } from './workbenchBench';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const started = Date.now();
 const args = process.argv.slice(2);
 const withWorkbench = !args.includes('--no-workbench');
+const withManifest = !args.includes('--no-manifest');
 const groupsArg = args.indexOf('--groups');
 const N = groupsArg >= 0 ? Number(args[groupsArg + 1]) : 5000;
 const PAGE_SIZE = 250;
@@ -239,6 +242,12 @@ async function main(): Promise<void> {
     }
   }
 
+  let manifest: ManifestBenchResult | undefined;
+  if (withManifest) {
+    log(`[${elapsed()}] 7. manifest: plan of 1,000 groups (calls beside a boto3 script), apply of 500 creates under throttling and a lost response`);
+    manifest = await within('the manifest benchmark', 600_000, measureManifest({ repo: REPO, log }));
+  }
+
   await cleanup();
 
   let costs: CostsBenchResult | undefined;
@@ -250,7 +259,7 @@ async function main(): Promise<void> {
   let things: ThingsBenchResult | undefined;
   if (withThings) {
     log(`[${elapsed()}] 9. things without a billing group: 20,000 things in 100 groups (12,000 assigned), counted beside boto3; 1,000 paced assignments through the fault proxy`);
-    things = await within('the things benchmark', 25 * 60_000, runThingsBench(REPO, log));
+    things = await within('the things benchmark', 25 * 60_000, runThingsBench(REPO, log, withWorkbench ? { vsix: sz.snap.vsix } : undefined));
   }
 
   // --- the report ---
@@ -303,6 +312,15 @@ async function main(): Promise<void> {
     rows.push(['5', 'first page drawn', 'not measured', ''], ['6', 'extension-host memory growth', 'not measured', '']);
   }
 
+  if (manifest) {
+    const m = manifest;
+    rows.push(
+      ['7', `plan of a ${m.plan.groups}-group manifest (${m.plan.changed} changed): calls`, String(m.plan.totalCalls), `${JSON.stringify(m.plan.calls)}; expected ⌈G/250⌉ + 2G = ${m.plan.expectedCalls}; boto3 script, same reads: ${m.plan.boto3.totalCalls} ${JSON.stringify(m.plan.boto3.calls)}`],
+      ['7', 'plan time at the read pace (10/s)', `${m.plan.atReadPaceS} s`, `unpaced against moto: ${ms(m.plan.unpacedMs)}; boto3 script, unpaced: ${ms(m.plan.boto3.ms)}`],
+      ['7', `apply of ${m.apply.creates} creates, paced, throttled, one response lost`, `${(m.apply.ms / 1000).toFixed(1)} s`, `${JSON.stringify(m.apply.outcomes)}; ${m.apply.createRequestsForwarded} creates reached moto, ${m.apply.throttled} throttled; ${m.apply.groupsAfter} groups after; second plan empty: ${m.apply.secondPlanEmpty}`],
+    );
+  } else rows.push(['7', 'manifest plan and apply', 'not measured', '--no-manifest']);
+
   const cp = costs?.panel;
   if (costs) {
     rows.push(
@@ -322,6 +340,7 @@ async function main(): Promise<void> {
       ['9', `count things without a group (${c.things} things, ${c.unassigned} without): calls`, String(c.extension.calls[0]), `every run: ${JSON.stringify(c.extension.calls)}; expected ⌈T/250⌉ + Σ max(1, ⌈n_g/250⌉) = ${c.expectedCalls}; + ${c.extension.listBillingGroupsCalls} ListBillingGroups; seeded in ${round(things.seedMs / 1000, 1)} s`],
       ['9', 'count via src/aws, median', ms(c.extension.medianMs), `boto3 paginators (defaults, ${c.boto3Default.calls} calls) ${ms(c.boto3Default.medianMs)}: ratio ${round(c.ratio, 2)}; same page size ${ms(c.boto3SamePageSize.medianMs)}: ratio ${round(c.ratioSamePageSize, 2)}`],
       ['9', 'heap kept by the count after a full GC (bench process)', `${c.heapGrowthMb} MB`, 'the same src/aws code as the extension host'],
+      thingsMemoryRow(things.memory),
       ['9', `assign ${a.things} things, paced, throttled and losing responses`, `${a.seconds} s`, `${a.perSecond}/s = ${round(a.ofPace * 100, 1)} % of the pace; ${a.reachedEmulator} adds reached moto (expected ${a.expectedAtEmulator}); ${a.throttled} throttled, ${a.lostResponses} lost; failed ${a.failed}; each in the group once: ${a.inGroupOnce}`],
     );
   } else rows.push(['9', 'things without a billing group at fleet scale', 'not measured', 'asked for with --things']);
@@ -349,6 +368,18 @@ async function main(): Promise<void> {
       measured: wbResult ? `${round(wbResult.memory.growthMb, 1)} MB` : 'not measured',
       pass: wbResult ? wbResult.memory.growthMb <= 30 : undefined,
     },
+    {
+      name: 'manifest plan calls (1,000 groups)',
+      limit: '⌈G/250⌉ + 2G, no more than boto3',
+      measured: manifest ? `${manifest.plan.totalCalls} (boto3 ${manifest.plan.boto3.totalCalls})` : 'not measured',
+      pass: manifest ? manifest.plan.totalCalls === manifest.plan.expectedCalls && manifest.plan.totalCalls <= manifest.plan.boto3.totalCalls : undefined,
+    },
+    {
+      name: 'manifest apply: each create once, none failed',
+      limit: `${manifest?.apply.creates ?? 500} created`,
+      measured: manifest ? `${manifest.apply.groupsAfter} groups, ${manifest.apply.outcomes.failed ?? 0} failed` : 'not measured',
+      pass: manifest ? manifest.apply.groupsAfter === manifest.apply.creates && (manifest.apply.outcomes.done ?? 0) === manifest.apply.creates && manifest.apply.secondPlanEmpty : undefined,
+    },
   ];
 
   budgets.push(
@@ -369,6 +400,7 @@ async function main(): Promise<void> {
       { name: 'calls to count things without a group', limit: `exactly ${c.expectedCalls}`, measured: JSON.stringify(c.extension.calls), pass: c.extension.calls.every((n) => n === c.expectedCalls) },
       { name: 'count time ÷ boto3 paginators', limit: '≤ 0.8', measured: String(round(c.ratio, 2)), pass: c.ratio <= 0.8 },
       { name: 'heap kept by the count (bench process)', limit: '≤ 40 MB', measured: `${c.heapGrowthMb} MB`, pass: c.heapGrowthMb <= 40 },
+      thingsMemoryBudget(things.memory),
       { name: '1,000 assignments: adds reaching moto', limit: `= ${a.expectedAtEmulator}, none failed, each once`, measured: `${a.reachedEmulator}, ${a.failed} failed`, pass: a.reachedEmulator === a.expectedAtEmulator && a.failed === 0 && a.inGroupOnce },
       { name: '1,000 assignments: throughput of the pace', limit: '≥ 90 %', measured: `${round(a.ofPace * 100, 1)} %`, pass: a.ofPace >= 0.9 },
     );
@@ -413,6 +445,7 @@ async function main(): Promise<void> {
           },
         }
       : { error: wbError ?? 'skipped (--no-workbench)' },
+    manifest: manifest ?? 'skipped (--no-manifest)',
     costs: costs ?? 'skipped (--no-costs)',
     things: things ?? 'skipped (without --things)',
     budgets: budgets.map((b) => ({ ...b, result: b.pass === undefined ? 'not measured' : b.pass ? 'pass' : 'miss' })),
