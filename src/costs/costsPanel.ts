@@ -8,6 +8,7 @@ import { inert } from '../core/displayText';
 import type { Deps } from '../shared/deps';
 import { actionCommand, asProblem, isCancellation } from '../shared/problems';
 import type { CostsModel, LoadedCosts } from './costsModel';
+import { webviewHtml } from '../shared/webviewHtml';
 
 export const COSTS_VIEW_TYPE = 'iotBillingGroups.costs';
 
@@ -153,36 +154,11 @@ export class CostsPanel implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    // A fresh cryptographic nonce per load.
-    const nonce = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(18))).toString('base64');
-    const root = this.deps.context.extensionUri;
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview', 'costs.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'media', 'costs', 'costs.css'));
-    const src = webview.cspSource;
-    const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${src}`, `font-src ${src}`, `img-src ${src}`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(style.toString())}">
-<title>${escapeHtml(vscode.l10n.t('Billing Group Costs'))}</title>
-</head>
-<body>
-<main id="app" aria-busy="true"></main>
-<script nonce="${nonce}" src="${escapeHtml(script.toString())}"></script>
-</body>
-</html>`;
+    return webviewHtml(webview, this.deps.context.extensionUri, { script: ['dist', 'webview', 'costs.js'], style: ['media', 'costs', 'costs.css'], title: vscode.l10n.t('Billing Group Costs') });
   }
 
   dispose(): void {
     this.panel?.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-/** For the fixed strings of the page (a translated title, resource URIs): no user text goes here. */
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

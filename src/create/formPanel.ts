@@ -30,6 +30,7 @@ import {
   type HostMessage,
 } from '../core/formProtocol';
 import { actionCommand, asProblem, isCancellation, reportError } from '../shared/problems';
+import { webviewHtml } from '../shared/webviewHtml';
 
 export const FORM_VIEW_TYPE = 'iotBillingGroups.createForm';
 
@@ -255,28 +256,7 @@ export class FormPanelController implements FormOpener, vscode.Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    // A fresh cryptographic nonce per load (Web Crypto: no node:crypto load at activation).
-    const nonce = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(18))).toString('base64');
-    const root = this.deps.context.extensionUri;
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview', 'form.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'media', 'form', 'form.css'));
-    const src = webview.cspSource;
-    const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${src}`, `font-src ${src}`, `img-src ${src}`].join('; ');
-    const title = escapeHtml(vscode.l10n.t('Create Billing Group'));
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(style.toString())}">
-<title>${title}</title>
-</head>
-<body>
-<main id="app" aria-busy="true"></main>
-<script nonce="${nonce}" src="${escapeHtml(script.toString())}"></script>
-</body>
-</html>`;
+    return webviewHtml(webview, this.deps.context.extensionUri, { script: ['dist', 'webview', 'form.js'], style: ['media', 'form', 'form.css'], title: vscode.l10n.t('Create Billing Group') });
   }
 
   dispose(): void {
@@ -284,9 +264,4 @@ export class FormPanelController implements FormOpener, vscode.Disposable {
     this.session = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-/** For the fixed strings of the page (a translated title, resource URIs): no user text goes here. */
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
