@@ -79,6 +79,17 @@ export class BillingGroupService {
     private readonly log: CallLogger = () => undefined,
   ) {}
 
+  /**
+   * The tags last read or written per group ARN, for this connection: the costs feature matches a
+   * cost-allocation tag's values to groups through them, with no call of its own (issue 11).
+   */
+  private readonly tagsSeen = new Map<string, Tag[]>();
+
+  /** The tags of a group as last read or written (details, Edit Tags, Set Up, manifest), or undefined. */
+  knownTags(arn: string): Tag[] | undefined {
+    return this.tagsSeen.get(arn);
+  }
+
   /** Sends one operation with logging and error mapping; sibling services (thingService.ts) use it too. */
   async call<T extends { $metadata?: { requestId?: string; attempts?: number } }>(
     operation: string,
@@ -320,6 +331,7 @@ export class BillingGroupService {
       tags.push(...(out.tags ?? []).map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' })));
       nextToken = out.nextToken || undefined;
     } while (nextToken);
+    this.tagsSeen.set(arn, tags.map((t) => ({ ...t })));
     return tags;
   }
 
@@ -335,6 +347,8 @@ export class BillingGroupService {
       const request = { resourceArn: arn, tagKeys: remove };
       await this.call('UntagResource', (c, o) => c.send(new UntagResourceCommand(request), o), signal);
     }
+    const seen = this.tagsSeen.get(arn);
+    if (seen) this.tagsSeen.set(arn, [...seen.filter((t) => !remove.includes(t.key) && !set.some((s) => s.key === t.key)), ...set.map((t) => ({ ...t }))]);
   }
 
   /**
@@ -382,6 +396,7 @@ export class BillingGroupService {
       const request = { resourceArn: arn, tagKeys: plan.remove };
       await this.call('UntagResource', (c, o) => c.send(new UntagResourceCommand(request), o), signal);
     }
+    this.tagsSeen.set(arn, wanted.map((t) => ({ ...t })));
     return { set: plan.set.length, removed: plan.remove.length };
   }
 }

@@ -104,7 +104,8 @@ export class CostsModel implements vscode.Disposable {
     const list = await this.groups(force);
     // The account from the groups' ARNs; without groups, from STS (all usage is then Unallocated).
     const account = list.map((g) => accountOfArn(g.arn)).find((a) => a !== undefined) ?? (this.account ??= await service.callerAccount());
-    const groups: KnownGroup[] = list.map((g) => ({ name: g.name, tags: this.knownTags.get(g.name) }));
+    // Tags the extension already read or wrote (details, Edit Tags, Set Up): groups tagged another way are matched through them.
+    const groups: KnownGroup[] = list.map((g) => ({ name: g.name, tags: service.knownTags(g.arn) ?? this.knownTags.get(g.name) }));
     const key: CostCacheKey = { profile: connection.profile, account, region: connection.region, tagKey: s.tagKey, metric: s.metric, months: s.months, services: s.services };
     try {
       const r = await cachedOrQueried(this.cache, key, { force, cacheHours: s.cacheHours }, async () => {

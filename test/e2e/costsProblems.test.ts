@@ -10,6 +10,8 @@
 //   - the panel in high contrast: its table's text readable (WCAG ratio), a screenshot
 //   - in the panel, each a sentence with its fix, the figures kept: missing ce:GetCostAndUsage,
 //     Cost Explorer not enabled, no data yet, bills expired, offline (the cached figures, their age)
+// A second scenario: groups tagged another way (costCenter) are matched through the tags the
+// extension already read or wrote (Show Details, Edit Tags), with no request of its own.
 // With DOCS_SCREENSHOTS=1 the panel is also saved as docs/screenshots/costs-panel-high-contrast.png.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -69,16 +71,20 @@ async function description(wb: Workbench, name: string): Promise<string> {
   return (await wb.waitForTreeItem(name)).description ?? '';
 }
 
-/** WCAG contrast ratio of two computed CSS colours (as test/e2e/form.test.ts computes it). */
+/** WCAG contrast ratio of two computed CSS colours (as test/e2e/form.test.ts computes it; a translucent text colour is blended over its background first). */
 function contrast(fg: string, bg: string): number {
-  const lum = (c: string) => {
-    const [r, g, b] = (c.match(/[\d.]+/g) ?? ['0', '0', '0']).slice(0, 3).map((v) => {
-      const s = Number(v) / 255;
+  const rgba = (c: string) => (c.match(/[\d.]+/g) ?? ['0', '0', '0']).map(Number);
+  const [br, bgn, bb] = rgba(bg);
+  const [fr, fgn, fb, fa = 1] = rgba(fg);
+  const blended = [fr * fa + br * (1 - fa), fgn * fa + bgn * (1 - fa), fb * fa + bb * (1 - fa)];
+  const lum = (c: number[]) => {
+    const [r, g, b] = c.slice(0, 3).map((v) => {
+      const s = v / 255;
       return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
     });
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   };
-  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  const [a, b] = [lum(blended), lum([br, bgn, bb])].sort((x, y) => y - x);
   return (a + 0.05) / (b + 0.05);
 }
 
@@ -184,6 +190,7 @@ test('costs problems (high contrast): tree-only Refresh, Set Up "try again tomor
         ['a column header', 'table#costs thead th button'],
         ['a group name', 'table#costs tbody th'],
         ['an amount', 'table#costs tbody td'],
+        ['an estimated amount', 'table#costs tbody td[data-estimated="true"]'],
         ['a total', 'table#costs tfoot td'],
         ['the Refresh button', '#refresh'],
       ] as const) {
@@ -257,6 +264,83 @@ test('costs problems (high contrast): tree-only Refresh, Set Up "try again tomor
       });
       assert.equal(await frame.locator('#notice').isVisible(), false);
       await waitUntil('the tree to show $9.00', async () => (await description(wb, 'fleet-eu-west')) === '$9.00 this month', { describe: () => wb.describeSidebar() });
+    });
+  });
+});
+
+test('costs by tags known from details and Edit Tags: a value becomes its group, then a value two groups share', { timeout: 420_000 }, async () => {
+  await moto.reset();
+  layer.clear();
+  proxy.reset();
+  await seedSampleFleet(layer.endpoint);
+  layer.requests.length = 0;
+  const p = costPeriod(new Date(), MONTHS);
+  await queueCostAndUsage(moto.endpoint, [
+    {
+      ResultsByTime: p.months.map((m, i) =>
+        costMonthResult(`${m}-01`, i + 1 < p.months.length ? `${p.months[i + 1]}-01` : p.end, 'costCenter', i === 0 ? { 'logistics-eu': 10, 'ops-nl': 4, '': 1 } : {}),
+      ),
+      DimensionValueAttributes: [],
+    },
+  ]);
+  const settings = {
+    'iotBillingGroups.endpoint': proxy.endpoint,
+    'iotBillingGroups.region': 'us-east-1',
+    'iotBillingGroups.costs.months': MONTHS,
+    'iotBillingGroups.costs.tagKey': 'costCenter',
+    'workbench.colorTheme': 'Default Light Modern',
+  };
+  const rows = async (frame: FrameLocator) =>
+    frame.locator('table#costs tbody tr').evaluateAll((trs) =>
+      (trs as unknown as Array<{ getAttribute(n: string): string | null; querySelector(s: string): { textContent: string | null } | null }>).map((r) => [
+        r.getAttribute('data-group'),
+        r.getAttribute('data-value'),
+        (r.querySelector('th')?.textContent ?? '').trim(),
+      ]),
+    );
+  const showCosts = async (wb: Workbench, expected: Array<Array<string | null>>) => {
+    await wb.runCommand('AWS IoT: Show Billing Group Costs');
+    const frame = await wb.webview(PANEL_TITLE, { timeout: 60_000 });
+    await waitUntil('the rows', async () => JSON.stringify(await rows(frame)) === JSON.stringify(expected), { timeout: 60_000, describe: async () => JSON.stringify(await rows(frame)) });
+  };
+  await withWorkbench('costs known tags', { server: { settings, aws: AWS_FILES } }, async ({ wb }) => {
+    await wb.step('the panel: no group\'s tags known yet, so each value is a row of its own', async () => {
+      await wb.openViewContainer();
+      await wb.waitForView();
+      await wb.waitForTreeItem('fleet-eu-west', { timeout: 45_000 });
+      await showCosts(wb, [
+        [null, 'logistics-eu', 'logistics-eu (no billing group)'],
+        [null, 'ops-nl', 'ops-nl (no billing group)'],
+        ['', null, 'Unallocated'],
+      ]);
+      assert.equal(queries(), 1);
+      assert.equal(sent('ListTagsForResource').length, 0, 'costs read no tags of their own');
+    });
+
+    await wb.step('Show Details of fleet-eu-west reads its tags: logistics-eu is now its row, from the cache', async () => {
+      await wb.runTreeItemContextMenu('fleet-eu-west', 'Show Billing Group Details');
+      await wb.waitForEditorTab(/^fleet-eu-west\.json/);
+      await showCosts(wb, [
+        ['fleet-eu-west', null, 'fleet-eu-west'],
+        [null, 'ops-nl', 'ops-nl (no billing group)'],
+        ['', null, 'Unallocated'],
+      ]);
+      assert.equal(queries(), 1, 'no new Cost Explorer request');
+    });
+
+    await wb.step('Edit Tags puts warehouse-scanners on logistics-eu too: one row naming both; ops-nl matches no group', async () => {
+      await wb.runTreeItemContextMenu('warehouse-scanners', 'Edit Tags');
+      await wb.waitForQuickInput({ title: 'Edit Tags of warehouse-scanners', timeout: 45_000 });
+      await wb.typeInQuickInput('costCenter=logistics-eu');
+      await wb.pressEnterInQuickInput();
+      await wb.waitForNotification('Tags of billing group warehouse-scanners saved: 1 set, 0 removed', { timeout: 45_000 });
+      await showCosts(wb, [
+        [null, 'logistics-eu', 'logistics-eu (shared by fleet-eu-west, warehouse-scanners)'],
+        [null, 'ops-nl', 'ops-nl (no billing group)'],
+        ['', null, 'Unallocated'],
+      ]);
+      assert.equal(queries(), 1, 'no new Cost Explorer request');
+      assert.match(await (await wb.webview(PANEL_TITLE)).locator('#notice').innerText(), /shared by several billing groups/);
     });
   });
 });
