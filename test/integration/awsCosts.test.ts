@@ -68,6 +68,26 @@ describe('Cost Explorer against moto and the stand-in', () => {
     aws?.remove();
   });
 
+  it('the billing group service knows the tags it read or wrote, per group ARN, with no request of its own (costs match groups through them)', async () => {
+    const service = iot.service(conn);
+    const { arn } = await service.createBillingGroup({ name: 'Sensors', description: '', tags: [{ key: 'costCenter', value: 'agri' }] });
+    assert.equal(service.knownTags(arn), undefined, 'nothing known before a read');
+    await service.listTags(arn);
+    assert.deepEqual(service.knownTags(arn), [{ key: 'costCenter', value: 'agri' }]);
+    await service.setTags(arn, [{ key: 'costCenter', value: 'ops' }, { key: 'env', value: 'prod' }]);
+    assert.deepEqual(service.knownTags(arn), [{ key: 'costCenter', value: 'ops' }, { key: 'env', value: 'prod' }]);
+    await service.writeTags(arn, [{ key: 'owner', value: 'me' }], ['env']);
+    assert.deepEqual(service.knownTags(arn), [{ key: 'costCenter', value: 'ops' }, { key: 'owner', value: 'me' }]);
+    const reads = sent('ListTagsForResource').length;
+    service.knownTags(arn);
+    assert.equal(sent('ListTagsForResource').length, reads, 'reading what is known sends nothing');
+    assert.deepEqual(
+      [...layer.tagsOf(arn)].sort((a, b) => a.Key.localeCompare(b.Key)),
+      [{ Key: 'costCenter', Value: 'ops' }, { Key: 'owner', Value: 'me' }],
+      'what is known is what the service holds',
+    );
+  });
+
   it('one query: GroupBy the tag key, Filter by service, account and region, the period, every page followed', async () => {
     await queueCostAndUsage(moto.endpoint, [pageOne, pageTwo]);
     const data = await ce.getCostAndUsage(query);
