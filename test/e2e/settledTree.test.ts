@@ -82,6 +82,12 @@ async function rightClickOpensMenu(wb: Workbench, label: string): Promise<void> 
     await new Promise((r) => setTimeout(r, 50));
   }
   await wb.closeMenu();
+  // The pointer rests on the row: its tooltip may open and would cover the next target. Nothing
+  // else is open here (no quick input, no dialog), so Escape may close it.
+  await wb.moveMouseAway();
+  const hover = wb.page.locator(SELECTORS.hover).filter({ visible: true });
+  if ((await hover.count()) > 0) await wb.page.keyboard.press('Escape');
+  await waitUntil('the tooltip to close', async () => (await hover.count()) === 0, { timeout: 10_000 });
 }
 
 /**
