@@ -22,6 +22,20 @@ const CONTRACT = [
   'iotBillingGroups.filter',
   'iotBillingGroups.clearFilter',
   'iotBillingGroups.openInConsole',
+  // costs (issue 11)
+  'iotBillingGroups.showCosts',
+  'iotBillingGroups.refreshCosts',
+  'iotBillingGroups.exportCosts',
+  'iotBillingGroups.setUpCostAllocation',
+  // things without a billing group (issue 12)
+  'iotBillingGroups.assignThings',
+  'iotBillingGroups.checkAttribution',
+  // billing groups as code (issue 13)
+  'iotBillingGroups.exportManifest',
+  'iotBillingGroups.planManifest',
+  'iotBillingGroups.applyManifest',
+  'iotBillingGroups.copyAsCloudFormation',
+  'iotBillingGroups.copyAsTerraform',
 ];
 
 interface TestingApi {
