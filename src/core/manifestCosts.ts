@@ -1,6 +1,6 @@
 // The cost CodeLens of a manifest: from costs already cached (src/costs; no request), each group's
 // last full month and month to date, as Infracost shows costs above Terraform resources.
-import { buildCostTable, costsByGroup, type CostData } from './costs';
+import { buildCostTable, costsByGroup, formatAmount, type CostData } from './costs';
 import type { Manifest } from './manifest';
 
 export interface GroupCostLens {
@@ -14,8 +14,9 @@ function yyyymm(d: Date): string {
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
+/** As the costs panel writes amounts ("$12.34", a credit "-$0.25"); no currency given means USD. */
 export function money(amount: number, currency: string): string {
-  return `${currency === 'USD' || currency === '' ? '$' : `${currency} `}${amount.toFixed(2)}`;
+  return formatAmount(amount, currency || 'USD');
 }
 
 /**

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CostData } from '../../src/core/costs';
 import { parseManifest } from '../../src/core/manifest';
-import { manifestCostLenses } from '../../src/core/manifestCosts';
+import { manifestCostLenses, money } from '../../src/core/manifestCosts';
 
 const data = (months: Array<[string, Record<string, number>]>): CostData => ({
   tagKey: 'BillingGroup',
@@ -29,6 +29,12 @@ describe('manifest cost lenses', () => {
     assert.equal(lenses.get('fleet-us')?.title, 'Last month $3.00 · month to date $0.00');
     assert.equal(lenses.has('lab'), false, 'no cost tag: no lens, no guess');
     assert.equal(lenses.get('a')?.title, 'Last month $4.00 · month to date $0.00 (shared with b)');
+  });
+
+  it('writes amounts as the costs panel does: a credit is -$0.25, another currency its symbol', () => {
+    assert.equal(money(-0.25, 'USD'), '-$0.25');
+    assert.equal(money(12.5, ''), '$12.50');
+    assert.equal(money(3, 'EUR'), '€3.00');
   });
 
   it('a cache from an earlier month shows only what it holds', () => {
