@@ -9,6 +9,7 @@ import { CreateBillingGroupCommand, IoTClient, ListBillingGroupsCommand } from '
 import { createAwsLayer, type CallLog } from '../src/aws/index';
 import type { AwsHome } from '../test/support/awsFiles';
 import { median } from './stats';
+import { boto3Env } from './boto3Env';
 
 export const groupName = (i: number) => `bench-${String(i).padStart(5, '0')}`;
 
@@ -81,17 +82,7 @@ class Boto3Lister {
   }
 
   static async start(python: string, script: string, endpoint: string, home: string): Promise<{ lister: Boto3Lister; version: string }> {
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: home,
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: path.join(home, 'boto3-none-config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'boto3-none-credentials'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-      PYTHONUNBUFFERED: '1',
-    };
+    const env = boto3Env(home);
     const child = spawn(python, [script, endpoint], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     const lister = new Boto3Lister(child);
     const first = (await lister.next()) as { ready?: boolean; boto3?: string };

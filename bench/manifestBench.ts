@@ -22,6 +22,7 @@ import { startVersionLayer } from '../test/support/versionLayer';
 import { createGroups } from '../test/support/workbenchFoundation';
 import { findPython } from './listing';
 import { round } from './stats';
+import { boto3Env } from './boto3Env';
 
 /** The extension's paces (src/manifest/manifestCommands.ts readPace, src/shared/bulkPace.ts BULK_PACE). */
 const READ_PACE = { concurrency: 4, perSecond: 10 };
@@ -115,16 +116,7 @@ export async function measureManifest(options: { groups?: number; creates?: numb
     const python = findPython();
     // The same reads through the tag layer (not the version layer or proxy, which add nothing to count).
     // Asynchronously: the tag layer answering it runs in this very process.
-    const r = await runScript(python, [path.join(options.repo, 'bench', 'boto3_manifest_plan.py'), tags.endpoint], {
-      PATH: process.env.PATH,
-      HOME: home.home,
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: path.join(home.home, 'boto3-none-config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(home.home, 'boto3-none-credentials'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-    }, 540_000);
+    const r = await runScript(python, [path.join(options.repo, 'bench', 'boto3_manifest_plan.py'), tags.endpoint], boto3Env(home.home), 540_000);
     if (r.status !== 0) throw new Error(`boto3 plan script failed (status ${r.status}): ${r.stderr.slice(-2000)}`);
     const boto = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { ms: number; groups: number; calls: Record<string, number>; boto3: string };
     if (boto.groups !== G) throw new Error(`the boto3 script saw ${boto.groups} groups, not ${G}`);

@@ -30,6 +30,7 @@ import { startMoto } from '../test/support/moto';
 import { findPython } from './listing';
 import { median, round } from './stats';
 import { measureThingsMemory, type ThingsMemoryOptions, type ThingsMemoryResult } from './thingsMemory';
+import { boto3Env } from './boto3Env';
 
 const SCALE = Number(process.env.BENCH_THINGS_SCALE ?? '1') || 1;
 export const FLEET = { things: Math.round(20_000 * SCALE), groups: 100, assigned: Math.round(12_000 * SCALE) } as const;
@@ -69,17 +70,7 @@ class Boto3Counter {
 
   static async start(script: string, endpoint: string, home: string): Promise<{ counter: Boto3Counter; version: string; python: string }> {
     const python = findPython();
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: home,
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: path.join(home, 'boto3-none-config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'boto3-none-credentials'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-      PYTHONUNBUFFERED: '1',
-    };
+    const env = boto3Env(home);
     const counter = new Boto3Counter(spawn(python, [script, endpoint], { env, stdio: ['pipe', 'pipe', 'pipe'] }));
     const first = (await counter.next()) as { ready?: boolean; boto3?: string };
     if (!first.ready) throw new Error(`boto3 counter did not start: ${JSON.stringify(first)}`);
