@@ -373,7 +373,7 @@ export class BillingGroupService {
         return out.Account;
       } catch (e) {
         if (e instanceof AwsProblem || isAbort(e) || signal?.aborted) throw e;
-        const problem = toProblem(e, { operation: 'GetCallerIdentity', profile: this.connection.profile, region: this.connection.region, endpoint: this.connection.endpoint });
+        const problem = toProblem(e, { operation: 'GetCallerIdentity', service: 'sts', profile: this.connection.profile, region: this.connection.region, endpoint: this.connection.endpoint });
         this.log({ operation: 'GetCallerIdentity', region: this.connection.region, durationMs: Date.now() - started, outcome: problem.code, detail: `${(e as Error)?.name ?? ''}: ${(e as Error)?.message ?? e}` });
         throw problem;
       }

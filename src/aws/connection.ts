@@ -10,6 +10,8 @@ export interface ConnectionSettings {
   region: string;
   /** `iotBillingGroups.endpoint`; empty: the profile's endpoint_url, else AWS. */
   endpoint: string;
+  /** A role to assume with the profile's credentials (a connection to another account, issue 17). */
+  roleArn?: string;
 }
 
 export interface Connection {
@@ -18,6 +20,8 @@ export interface Connection {
   implicitProfile: boolean;
   region: string;
   endpoint?: string;
+  /** The role assumed with the profile's credentials, if any. */
+  roleArn?: string;
   /** Stable key for caching clients. */
   key: string;
 }
@@ -68,11 +72,13 @@ export async function resolveConnection(settings: ConnectionSettings, env: NodeJ
     });
   const endpointText = settings.endpoint.trim() || profileConfig.endpoint_url || '';
   const endpoint = endpointText ? parseEndpoint(endpointText) : undefined;
+  const roleArn = settings.roleArn?.trim() || undefined;
   return {
     profile,
     implicitProfile: !named,
     region,
     endpoint,
-    key: JSON.stringify([profile, !named, region, endpoint ?? '']),
+    ...(roleArn ? { roleArn } : {}),
+    key: JSON.stringify([profile, !named, region, endpoint ?? '', roleArn ?? '']),
   };
 }

@@ -42,6 +42,8 @@ interface SdkErrorLike {
 export interface ErrorContext {
   /** API operation, e.g. "CreateBillingGroup" (names the missing iot: permission). */
   operation: string;
+  /** The IAM prefix of the operation's service (default "iot"). */
+  service?: string;
   profile: string;
   region: string;
   endpoint?: string;
@@ -106,7 +108,7 @@ export function toProblem(e: unknown, ctx: ErrorContext): AwsProblem {
     case 'AccessDeniedException':
     case 'UnauthorizedException':
     case 'AccessDenied':
-      return p('AccessDenied', `Access denied: the credentials of profile "${ctx.profile}" are not allowed iot:${ctx.operation}. Ask your administrator for that permission, or select another profile.`, {
+      return p('AccessDenied', `Access denied: the credentials of profile "${ctx.profile}" are not allowed ${ctx.service ?? 'iot'}:${ctx.operation}. Ask your administrator for that permission, or select another profile.`, {
         kind: 'selectProfile',
       });
     case 'UnrecognizedClientException':

@@ -1,9 +1,10 @@
 // The lazily loaded AWS layer (bundled apart as dist/aws.js): everything that needs the SDK.
-import type { IoTClient } from '@aws-sdk/client-iot';
 import { BillingGroupService, type CallLogger } from './billingGroupService';
 import { ClientCache, type ClientOptions } from './client';
 import { resolveConnection, type Connection, type ConnectionSettings } from './connection';
+import { OrganizationsService } from './organizations';
 import { readSharedConfig, sharedConfigPaths } from './sharedConfig';
+import type { CredentialProvider } from './sharedCredentials';
 
 export type { CallLog, CallLogger, CreateResult, ThingDetails, ThingSummary } from './billingGroupService';
 export { BillingGroupService, ConfigurationConflict } from './billingGroupService';
@@ -12,13 +13,17 @@ export { ThingService, type CountOptions, type CountProgress, type ThingFilter, 
 export type { Connection, ConnectionSettings } from './connection';
 export { AwsProblem, isAbort, isAwsProblem, type ProblemAction } from './errors';
 export { sharedConfigPaths } from './sharedConfig';
+export { OrganizationsService, type OrganizationAccount, type PayerInfo } from './organizations';
+export type { CredentialProvider } from './sharedCredentials';
 
 export interface AwsLayer {
   resolveConnection(settings: ConnectionSettings): Promise<Connection>;
   /** The service for a connection, on a cached client. */
   service(conn: Connection): BillingGroupService;
-  /** The IoT client's resolved credential provider, for clients bundled apart (Cost Explorer): one MFA prompt, one SSO session. */
-  credentials(conn: Connection): IoTClient['config']['credentials'];
+  /** The connection's credential provider, shared by every region of its profile (and role) and by clients bundled apart (Cost Explorer): one MFA prompt, one SSO session. */
+  credentials(conn: Connection): CredentialProvider;
+  /** AWS Organizations with the connection's credentials (its accounts; a connection's payer). */
+  organizations(conn: Connection): OrganizationsService;
   /** Profiles of the shared config and credentials files, "default" first. */
   listProfiles(): Promise<string[]>;
   /** The profile's region in the config file, if any. */
@@ -35,7 +40,8 @@ export function createAwsLayer(options: { log?: CallLogger; client?: ClientOptio
   return {
     resolveConnection: (settings) => resolveConnection(settings, env),
     service: (conn) => new BillingGroupService(clients.get(conn), conn, log),
-    credentials: (conn) => clients.get(conn).config.credentials,
+    credentials: (conn) => clients.credentials(conn),
+    organizations: (conn) => new OrganizationsService(conn, clients.credentials(conn), log),
     listProfiles: async () => (await readSharedConfig(env)).profiles,
     profileRegion: async (profile) => (await readSharedConfig(env)).config[profile]?.region,
     invalidate: () => clients.clear(),

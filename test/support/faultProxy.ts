@@ -180,7 +180,9 @@ export type FaultKind =
   /** Forwards (so the upstream acts), then drops the client connection without answering. */
   | 'lostResponse'
   /** Forwards normally after `delayMs` — a slow service, for races such as refresh during a load. */
-  | 'delay';
+  | 'delay'
+  /** Answers with the rule's `error` (status, AWS error type, message); the request is not forwarded. */
+  | 'awsError';
 
 /** One request as the proxy saw it. */
 export interface ProxiedRequest {
@@ -189,7 +191,7 @@ export interface ProxiedRequest {
   path: string;
   pathname: string;
   query: URLSearchParams;
-  /** The IoT operation, when iotOperation() knows the route. */
+  /** The IoT operation, when iotOperation() knows the route; for JSON-RPC services (STS query, Organizations) the X-Amz-Target's operation. */
   operation: string | undefined;
   /** Parsed JSON body, raw text if not JSON, undefined if empty. */
   body: unknown;
@@ -236,6 +238,8 @@ export interface FaultRule {
   times?: number;
   /** Wait this long before acting (required for 'delay'; optional for the others). */
   delayMs?: number;
+  /** The answer of an 'awsError' rule. */
+  error?: { status: number; type: string; message: string };
 }
 
 export interface RuleHandle {
@@ -363,7 +367,8 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       path: req.url ?? '/',
       pathname: url.pathname,
       query: url.searchParams,
-      operation: iotOperation(method, url.pathname),
+      // X-Amz-Target "AWSOrganizationsV20161128.ListAccounts": JSON-RPC services name their operation there.
+      operation: iotOperation(method, url.pathname) ?? (typeof req.headers['x-amz-target'] === 'string' ? req.headers['x-amz-target'].split('.').pop() : undefined),
       body: parseBody(raw),
       signedWith: /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1],
       at: Date.now(),
@@ -384,6 +389,11 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     }
     if (fault !== undefined) event.outcome = fault;
 
+    if (fault === 'awsError') {
+      const error = rule?.error ?? { status: 400, type: 'InvalidRequestException', message: 'fault proxy: awsError without error' };
+      sendAwsError(res, error.status, error.type, error.message);
+      return;
+    }
     const answer = fault !== undefined ? FAULT_ANSWERS[fault] : undefined;
     if (answer) {
       sendAwsError(res, ...answer);
