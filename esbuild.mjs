@@ -1,5 +1,6 @@
-// Builds three bundles:
+// Builds these bundles:
 //   dist/extension.js  – the entry VS Code loads at activation; must not contain the AWS SDK;
+//   dist/connection.js, create.js, groups.js – the commands of those features, loaded when one first runs;
 //   dist/aws.js        – src/aws (the SDK and everything that needs it), loaded on the first AWS call;
 //   dist/webview/form.js – the create form's script (browser), from media/form/.
 //   dist/costs-aws.js    – src/aws/costExplorer (the Cost Explorer client), loaded only when costs are asked for;
@@ -52,13 +53,20 @@ const noDefaultCredentialChain = {
   },
 };
 
-/** The same for the manifest feature: `require('./manifestFeature')` in src/manifest/manifestLoader.ts loads dist/manifest.js. */
-const lazyManifestBoundary = {
-  name: 'lazy-manifest-boundary',
+/**
+ * The features that load on first use: `require('./NAMEFeature')` in src/NAME/NAMELoader.ts stays a
+ * runtime require of dist/NAME.js, built from src/NAME/NAMEFeature.ts. What runs at activation (the
+ * tree, the command registrations, the panel serializers) stays in the entry bundle.
+ */
+const LAZY_FEATURES = ['connection', 'create', 'groups', 'things', 'costs', 'manifest'];
+const lazyFeatureBoundary = {
+  name: 'lazy-feature-boundary',
   setup(build) {
-    build.onResolve({ filter: /^\.\/manifestFeature$/ }, (args) =>
-      /[\\/]src[\\/]manifest[\\/]manifestLoader\.ts$/.test(args.importer) ? { path: './manifest.js', external: true } : undefined,
-    );
+    build.onResolve({ filter: /^\.\/[a-z]+Feature$/ }, (args) => {
+      const name = args.path.slice(2, -'Feature'.length);
+      const loader = new RegExp(`[\\\\/]src[\\\\/]${name}[\\\\/]${name}Loader\\.ts$`);
+      return LAZY_FEATURES.includes(name) && loader.test(args.importer) ? { path: `./${name}.js`, external: true } : undefined;
+    });
   },
 };
 
@@ -70,26 +78,6 @@ async function writeManifestSchema() {
   fs.mkdirSync('dist', { recursive: true });
   fs.writeFileSync('dist/billing-groups.schema.json', mod.exports.manifestSchemaText());
 }
-
-/** The same for issue 12's commands: `require('./thingsFeature')` in src/things/thingsLoader.ts loads dist/things.js. */
-const lazyThingsBoundary = {
-  name: 'lazy-things-boundary',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/thingsFeature$/ }, (args) =>
-      /[\\/]src[\\/]things[\\/]thingsLoader\.ts$/.test(args.importer) ? { path: './things.js', external: true } : undefined,
-    );
-  },
-};
-
-/** The same for the costs feature: `require('./costsFeature')` in src/costs/costsLoader.ts loads dist/costs.js. */
-const lazyCostsBoundary = {
-  name: 'lazy-costs-boundary',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/costsFeature$/ }, (args) =>
-      /[\\/]src[\\/]costs[\\/]costsLoader\.ts$/.test(args.importer) ? { path: './costs.js', external: true } : undefined,
-    );
-  },
-};
 
 const common = {
   bundle: true,
@@ -104,11 +92,15 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', ext
 const builds = eager
   ? [{ ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist-eager', minify: true, sourcemap: false }]
   : [
-      { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyAwsBoundary, lazyCostsAwsBoundary, lazyCostsBoundary, lazyThingsBoundary, lazyManifestBoundary] },
-      { ...node, entryPoints: { things: 'src/things/thingsFeature.ts' }, outdir: 'dist', plugins: [lazyAwsBoundary] },
-      { ...node, entryPoints: { manifest: 'src/manifest/manifestFeature.ts' }, outdir: 'dist', mainFields: ['module', 'main'], plugins: [lazyAwsBoundary] },
+      { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyAwsBoundary, lazyCostsAwsBoundary, lazyFeatureBoundary] },
+      ...LAZY_FEATURES.map((name) => ({
+        ...node,
+        entryPoints: { [name]: `src/${name}/${name}Feature.ts` },
+        outdir: 'dist',
+        mainFields: ['module', 'main'],
+        plugins: [lazyAwsBoundary, lazyCostsAwsBoundary, lazyFeatureBoundary],
+      })),
       { ...node, entryPoints: { aws: 'src/aws/index.ts' }, outdir: 'dist', mainFields: ['module', 'main'] },
-      { ...node, entryPoints: { costs: 'src/costs/costsFeature.ts' }, outdir: 'dist', plugins: [lazyAwsBoundary, lazyCostsAwsBoundary] },
       { ...node, entryPoints: { 'costs-aws': 'src/aws/costExplorer/index.ts' }, outdir: 'dist', mainFields: ['module', 'main'], plugins: [noDefaultCredentialChain] },
       {
         ...common,

@@ -2,7 +2,7 @@
 // Activation does no AWS work and loads no SDK code (see shared/awsLoader.ts).
 import vscode = require('vscode');
 import * as connection from './connection';
-import { Session } from './connection/session';
+import { Connections } from './connection/connections';
 import * as costs from './costs';
 import * as create from './create';
 import * as details from './details';
@@ -19,15 +19,15 @@ export interface TestingApi {
 
 export function activate(context: vscode.ExtensionContext): TestingApi {
   const log = new Log();
-  const session = new Session(log);
-  const view = tree.createTree(session, log);
-  const deps = { context, session, log, tree: view, provider: view.provider };
+  const connections = new Connections(log);
+  const view = tree.createTree(connections, log);
+  const deps = { context, connections, log, tree: view, provider: view.provider };
   context.subscriptions.push(log, ...tree.register(deps), ...connection.register(deps));
   context.subscriptions.push(...create.register(deps), ...details.register(deps), ...groups.register(deps), ...things.register(deps));
   context.subscriptions.push(...costs.register(deps));
   context.subscriptions.push(...manifest.register(deps));
   // Plain copies: the nodes themselves hold the features' state (and cycles).
-  return { listRoot: async () => (await view.provider.getChildren()).map((n) => ({ kind: n.kind, name: 'name' in n ? n.name : undefined })) };
+  return { listRoot: async () => (await view.provider.getChildren()).map((n) => ({ kind: n.kind, name: n.kind === 'connection' ? n.session.label : 'name' in n ? n.name : undefined })) };
 }
 
 export function deactivate(): void {}

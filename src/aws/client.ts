@@ -5,7 +5,7 @@ import { IoTClient } from '@aws-sdk/client-iot';
 import { fromEnv, fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { partitionOf } from '../core/connections';
-import { isAwsEndpoint } from './costExplorer/endpoint';
+import { isAwsEndpoint } from '../core/endpoints';
 import type { Connection } from './connection';
 import { sharedCredentials, type CredentialProvider } from './sharedCredentials';
 import { sharedConfigPaths } from './sharedConfig';

@@ -5,7 +5,7 @@
 import type { Connection } from './connection';
 import type { CallLogger } from './billingGroupService';
 import { AwsProblem, isAbort, isAwsProblem, toProblem } from './errors';
-import { isAwsEndpoint } from './costExplorer/endpoint';
+import { isAwsEndpoint } from '../core/endpoints';
 import type { CredentialProvider } from './sharedCredentials';
 
 export interface OrganizationAccount {

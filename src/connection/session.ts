@@ -1,24 +1,11 @@
-// The connection the extension works with: settings → profile, region, endpoint → a service.
-// Every change (settings, the AWS files) starts a new generation, so that a load begun for one
-// account can never show its groups under another.
-import * as fs from 'node:fs';
+// One connection the extension works with (issue 17: there may be several, side by side): its
+// entry of the connection list → profile, region, endpoint, role → a service on a cached client.
+// Every change of the entry, or of the AWS files, starts a new generation, so that a load begun for
+// one account can never show its groups under another.
 import vscode = require('vscode');
-import type { AwsLayer, BillingGroupService, Connection, ConnectionSettings } from '../aws';
-import { loadAws } from '../shared/awsLoader';
-import { awsFilePaths } from '../core/awsFilePaths';
+import type { AwsLayer, BillingGroupService, Connection } from '../aws';
+import { connectionLabel, type ConnectionEntry } from '../core/connections';
 import type { Log } from '../shared/log';
-
-export const SETTINGS_SECTION = 'iotBillingGroups';
-const CONNECTION_SETTINGS = ['profile', 'region', 'endpoint'] as const;
-
-export function readSettings(): ConnectionSettings {
-  const c = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-  return {
-    profile: c.get<string>('profile', '') ?? '',
-    region: c.get<string>('region', '') ?? '',
-    endpoint: c.get<string>('endpoint', '') ?? '',
-  };
-}
 
 export interface Connected {
   connection: Connection;
@@ -26,50 +13,88 @@ export interface Connected {
   generation: number;
 }
 
+/** What a session needs of the registry that holds it (connections.ts). */
+export interface SessionHost {
+  /** The shared AWS layer (the SDK bundle loads on first use): one client cache, one credential provider per profile. */
+  aws(): AwsLayer;
+  readonly log: Log;
+  /** Starts watching the AWS files (on the first connection attempt of any session). */
+  watchAwsFiles(): void;
+}
+
 export class Session implements vscode.Disposable {
-  private layer: AwsLayer | undefined;
   private generationCounter = 0;
   private current: Promise<Connected> | undefined;
+  private resolved: Connection | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
-  private readonly disposables: vscode.Disposable[] = [this.changed];
-  private watching = false;
-  private fileTimer: NodeJS.Timeout | undefined;
-  /** Fires when the connection may differ: settings or AWS files changed. */
+  private readonly abort = new AbortController();
+  /** The account id, once known (a group's ARN, or STS): the tree's description of the connection. */
+  private knownAccount: string | undefined;
+  /** Fires when the connection may differ: its entry, the settings or the AWS files changed. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly log: Log) {
-    this.disposables.push(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        // Only the connection's own settings start a new connection (costs.* and others do not reload the tree).
-        if (CONNECTION_SETTINGS.some((k) => e.affectsConfiguration(`${SETTINGS_SECTION}.${k}`))) this.reset('settings changed');
-      }),
-    );
+  constructor(
+    private spec: ConnectionEntry,
+    private readonly host: SessionHost,
+  ) {}
+
+  get id(): string {
+    return this.spec.id;
+  }
+
+  get entry(): ConnectionEntry {
+    return this.spec;
+  }
+
+  get primary(): boolean {
+    return this.spec.primary;
+  }
+
+  /** "profile @ region" as resolved (the first connection's may come from AWS_PROFILE and the profile's region). */
+  get label(): string {
+    const r = this.resolved;
+    return r ? connectionLabel({ profile: r.profile, region: r.region, roleArn: r.roleArn }) : connectionLabel(this.spec);
+  }
+
+  get account(): string | undefined {
+    return this.knownAccount;
+  }
+
+  /** Aborted when the connection is removed: its loads stop. */
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  get disposed(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  /** The account became known (from an ARN, STS or Organizations); true when it is new. */
+  learnAccount(account: string | undefined): boolean {
+    if (!account || account === this.knownAccount) return false;
+    this.knownAccount = account;
+    return true;
   }
 
   get generation(): number {
     return this.generationCounter;
   }
 
-  /** The AWS layer (loads the SDK bundle on first use). */
   aws(): AwsLayer {
-    if (!this.layer) {
-      const { createAwsLayer } = loadAws();
-      this.layer = createAwsLayer({
-        log: (entry) => this.log.call(entry),
-        client: { mfaCodeProvider: (serial) => askMfaCode(serial) },
-      });
-    }
-    return this.layer;
+    return this.host.aws();
   }
 
   /** Resolves the connection for the current generation (cached until something changes). */
   connect(): Promise<Connected> {
+    if (this.disposed) return Promise.reject(new vscode.CancellationError());
     if (!this.current) {
       const generation = this.generationCounter;
-      this.watchAwsFiles();
+      this.host.watchAwsFiles();
+      const { profile, region, endpoint, roleArn } = this.spec;
       this.current = (async () => {
-        const aws = this.aws();
-        const connection = await aws.resolveConnection(readSettings());
+        const aws = this.host.aws();
+        const connection = await aws.resolveConnection({ profile, region, endpoint, roleArn });
+        if (generation === this.generationCounter) this.resolved = connection;
         return { connection, service: aws.service(connection), generation };
       })();
       // A failed resolution is retried on the next call, not cached.
@@ -80,45 +105,24 @@ export class Session implements vscode.Disposable {
     return this.current;
   }
 
-  /** Forgets the connection and cached clients; listeners reload. */
+  /** The entry changed (the first connection's settings): a new connection. */
+  update(spec: ConnectionEntry, reason: string): void {
+    this.spec = spec;
+    this.reset(reason);
+  }
+
+  /** Forgets the connection; listeners reload. */
   reset(reason: string): void {
     this.generationCounter++;
     this.current = undefined;
-    this.layer?.invalidate();
-    this.log.info(`Connection reset: ${reason}`);
+    this.resolved = undefined;
+    this.knownAccount = undefined;
+    this.host.log.info(`Connection ${this.label} reset: ${reason}`);
     this.changed.fire();
   }
 
-  /** Polls the shared AWS files: editing them shows the new account's groups without a reload. */
-  private watchAwsFiles(): void {
-    if (this.watching) return;
-    this.watching = true;
-    const paths = awsFilePaths();
-    const onChange = (curr: fs.Stats, prev: fs.Stats) => {
-      if (curr.mtimeMs === prev.mtimeMs && curr.size === prev.size) return;
-      clearTimeout(this.fileTimer);
-      this.fileTimer = setTimeout(() => this.reset('AWS config or credentials file changed'), 300);
-    };
-    for (const file of [paths.config, paths.credentials]) {
-      fs.watchFile(file, { interval: 1000, persistent: false }, onChange);
-      this.disposables.push({ dispose: () => fs.unwatchFile(file, onChange) });
-    }
-  }
-
   dispose(): void {
-    clearTimeout(this.fileTimer);
-    this.layer?.dispose();
-    for (const d of this.disposables) d.dispose();
+    this.abort.abort();
+    this.changed.dispose();
   }
-}
-
-async function askMfaCode(serial: string): Promise<string> {
-  const code = await vscode.window.showInputBox({
-    title: vscode.l10n.t('AWS MFA code'),
-    prompt: vscode.l10n.t('Enter the MFA code for {0}', serial),
-    ignoreFocusOut: true,
-    validateInput: (v) => (/^\d{6}$/.test(v.trim()) ? undefined : vscode.l10n.t('An MFA code is 6 digits.')),
-  });
-  if (!code) throw new Error('MFA code entry was cancelled');
-  return code.trim();
 }

@@ -5,6 +5,7 @@ import type { Connection } from '../aws';
 import { costPeriod } from '../core/costPeriod';
 import type { CostData, KnownGroup } from '../core/costs';
 import type { Tag } from '../core/types';
+import type { Session } from '../connection/session';
 import type { Deps } from '../shared/deps';
 import { asProblem, type ProblemLike } from '../shared/problems';
 import { cachedOrQueried, CostCache, type CostCacheKey } from './costCache';
@@ -48,14 +49,19 @@ export class CostsModel implements vscode.Disposable {
     this.cache = new CostCache(deps.context.globalState);
   }
 
+  /** The connection whose costs are shown: the first (costs across connections: see issue 17). */
+  get session(): Session {
+    return this.deps.connections.primary;
+  }
+
   /** The Cost Explorer service of the current connection (loads dist/costs-aws.js on first use). */
   async costExplorer(): Promise<{ ce: CostExplorerService; connection: Connection }> {
-    const { connection } = await this.deps.session.connect();
+    const { connection } = await this.session.connect();
     if (!this.layer) {
       const { createCostExplorerLayer } = loadCostsAws();
       this.layer = createCostExplorerLayer({ log: (e) => this.deps.log.call(e) });
     }
-    const aws = this.deps.session.aws();
+    const aws = this.session.aws();
     return { ce: this.layer.service(connection, aws.credentials(connection)), connection };
   }
 
@@ -65,7 +71,7 @@ export class CostsModel implements vscode.Disposable {
   }
 
   private async groups(force: boolean, signal?: AbortSignal): Promise<{ name: string; arn: string }[]> {
-    const { service, generation } = await this.deps.session.connect();
+    const { service, generation } = await this.session.connect();
     const known = this.groupsCache?.generation === generation ? this.groupsCache : undefined;
     if (force || !known) {
       if (!known) this.account = undefined;
@@ -100,7 +106,7 @@ export class CostsModel implements vscode.Disposable {
   }
 
   private async loadNow(force: boolean, s: CostSettings): Promise<LoadedCosts> {
-    const { connection, service } = await this.deps.session.connect();
+    const { connection, service } = await this.session.connect();
     const list = await this.groups(force);
     // The account from the groups' ARNs; without groups, from STS (all usage is then Unallocated).
     const account = list.map((g) => accountOfArn(g.arn)).find((a) => a !== undefined) ?? (this.account ??= await service.callerAccount());

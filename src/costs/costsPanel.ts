@@ -32,7 +32,7 @@ export class CostsPanel implements vscode.Disposable {
     this.disposables.push(
       model.onDidChange((loaded) => this.show(loaded)),
       // Another profile, region or endpoint: the panel shows that connection's figures (cached or queried).
-      deps.session.onDidChange(() => void this.load(false)),
+      model.session.onDidChange(() => void this.load(false)),
       // Another key, metric, months or services: those figures (concurrent loads are shared by the model).
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('iotBillingGroups.costs') && void this.load(false)),
     );

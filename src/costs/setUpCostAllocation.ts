@@ -20,7 +20,8 @@ export function backfillStart(today: Date): string {
 }
 
 export async function setUpCostAllocation(deps: Deps, model: CostsModel): Promise<void> {
-  const { session, log, provider } = deps;
+  const { log, provider } = deps;
+  const session = model.session;
   const { service } = await session.connect();
 
   // 1. Every group and its tags (paced reads, one progress notification with Cancel).

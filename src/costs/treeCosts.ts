@@ -31,7 +31,7 @@ export function registerTreeCosts(deps: Deps, model: CostsModel): vscode.Disposa
   let loading = false;
   const update = async () => {
     if (!readCostSettings().showInTree) {
-      provider.setGroupCosts(undefined);
+      provider.setGroupCosts(model.session, undefined);
       return;
     }
     if (loading || provider.viewState !== 'ready') return;
@@ -48,10 +48,10 @@ export function registerTreeCosts(deps: Deps, model: CostsModel): vscode.Disposa
   void update();
   return [
     model.onDidChange((loaded) => {
-      if (readCostSettings().showInTree) provider.setGroupCosts(groupCostTexts(loaded));
+      if (readCostSettings().showInTree) provider.setGroupCosts(model.session, groupCostTexts(loaded));
     }),
     // Another profile, region or endpoint: the figures shown are another account's until reloaded.
-    deps.session.onDidChange(() => provider.setGroupCosts(undefined)),
+    model.session.onDidChange(() => provider.setGroupCosts(model.session, undefined)),
     provider.onDidChangeState((s) => {
       if (s === 'ready') void update();
     }),

@@ -6,11 +6,12 @@ import type { CreateResult } from '../aws';
 import { inert } from '../core/displayText';
 import type { BillingGroupInput } from '../core/validation';
 import type { Log } from '../shared/log';
+import type { Connections } from '../connection/connections';
 import type { Session } from '../connection/session';
 import type { TreeUi } from '../tree/treeView';
 
 export interface CreateDeps {
-  session: Session;
+  connections: Connections;
   log: Log;
   tree: TreeUi;
 }
@@ -22,34 +23,34 @@ const inFlight = new Set<string>();
  * Runs the create with a progress notification. Returns the result, undefined when this exact
  * create is already under way, or throws the problem (the caller reports it and keeps the input).
  */
-export async function runCreate(deps: CreateDeps, input: BillingGroupInput): Promise<CreateResult | undefined> {
-  const key = JSON.stringify(input);
+export async function runCreate(deps: CreateDeps, session: Session, input: BillingGroupInput): Promise<CreateResult | undefined> {
+  const key = JSON.stringify([session.id, input]);
   if (inFlight.has(key)) return undefined;
   inFlight.add(key);
   try {
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating billing group {0}…', inert(input.name)), cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `${vscode.l10n.t('Creating billing group {0}…', inert(input.name))}${deps.connections.where(session)}`, cancellable: true },
       async (_progress, token) => {
         const abort = new AbortController();
         const sub = token.onCancellationRequested(() => abort.abort());
         try {
-          const { service } = await deps.session.connect();
+          const { service } = await session.connect();
           return await service.createBillingGroup(input, abort.signal);
         } finally {
           sub.dispose();
         }
       },
     );
-    deps.log.info(`CreateBillingGroup ${input.name}: ${result.outcome}`);
-    void announce(deps, result, input);
+    deps.log.info(`CreateBillingGroup ${input.name} (${session.label}): ${result.outcome}`);
+    void announce(deps, session, result, input);
     return result;
   } finally {
     inFlight.delete(key);
   }
 }
 
-async function announce(deps: CreateDeps, result: CreateResult, input: BillingGroupInput): Promise<void> {
-  const node = await deps.tree.showResult(result.name, result.arn, input.description);
+async function announce(deps: CreateDeps, session: Session, result: CreateResult, input: BillingGroupInput): Promise<void> {
+  const node = await deps.tree.showResult(session, result.name, result.arn, input.description);
   const copyArn = vscode.l10n.t('Copy ARN');
   const reveal = vscode.l10n.t('Reveal');
   const name = inert(result.name);
@@ -57,7 +58,7 @@ async function announce(deps: CreateDeps, result: CreateResult, input: BillingGr
     result.outcome === 'created'
       ? vscode.l10n.t('Created billing group {0}', name)
       : vscode.l10n.t('Billing group {0} already exists with the same configuration; nothing was changed.', name);
-  const picked = await vscode.window.showInformationMessage(message, copyArn, reveal);
+  const picked = await vscode.window.showInformationMessage(`${message}${deps.connections.where(session)}`, copyArn, reveal);
   if (picked === copyArn) {
     await vscode.env.clipboard.writeText(result.arn);
   } else if (picked === reveal && node) {

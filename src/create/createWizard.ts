@@ -32,10 +32,10 @@ export function tagProblem(text: string): string | undefined {
   return validateTags(parsed.tags)[0]?.message;
 }
 
-/** Runs the wizard from `start` (the step a retry should reopen) with `initial` values. */
-export async function runCreateWizard(initial: Partial<WizardValues> = {}, start = 0): Promise<WizardResult> {
+/** Runs the wizard from `start` (the step a retry should reopen) with `initial` values; `where` names the connection (several shown). */
+export async function runCreateWizard(initial: Partial<WizardValues> = {}, start = 0, where = ''): Promise<WizardResult> {
   const values: WizardValues = { name: initial.name ?? '', description: initial.description ?? '', tagText: initial.tagText ?? '' };
-  const title = vscode.l10n.t('Create Billing Group');
+  const title = `${vscode.l10n.t('Create Billing Group')}${where}`;
   const steps: Array<() => Promise<StepOutcome>> = [
     () =>
       inputStep(1, {

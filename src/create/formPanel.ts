@@ -16,6 +16,7 @@
 import vscode = require('vscode');
 import type { FormOpener } from './createCommands';
 import type { Deps } from '../shared/deps';
+import type { Session } from '../connection/session';
 import { runCreate } from './createFlow';
 import { inert } from '../core/displayText';
 import {
@@ -48,7 +49,11 @@ class FormSession implements vscode.Disposable {
   disposed = false;
   readonly disposables: vscode.Disposable[] = [];
 
-  constructor(readonly panel: vscode.WebviewPanel) {}
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    /** The connection the form creates in. */
+    public target: Session,
+  ) {}
 
   post(msg: HostMessage): void {
     if (this.disposed) return;
@@ -78,34 +83,37 @@ export class FormPanelController implements FormOpener, vscode.Disposable {
   private nextToken = 1;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly deps: Deps) {
-    // Registered during activation (the controller is built there), so a form open at reload comes back.
-    this.disposables.push(
-      vscode.window.registerWebviewPanelSerializer(FORM_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel, state) => this.restore(panel, state),
-      }),
-    );
-  }
+  /** The panel serializer is registered at activation (create/index.ts) and hands a form open at reload to restore(). */
+  constructor(private readonly deps: Deps) {}
 
   /** Opens the form, or focuses the open one; with values, the form shows them (replacing what it had). */
-  open(values?: FormValues): void {
+  open(values?: FormValues, target?: Session): void {
     let session = this.session;
     if (!session) {
       const panel = vscode.window.createWebviewPanel(FORM_VIEW_TYPE, vscode.l10n.t('Create Billing Group'), vscode.ViewColumn.Active, this.webviewOptions());
-      session = this.adopt(panel);
+      session = this.adopt(panel, target);
     } else {
+      if (target) session.target = target;
       session.panel.reveal();
     }
+    this.showTarget(session);
     if (values) this.fill(session, values);
   }
 
-  private async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+  /** With several connections, the panel's title names the one the form creates in. */
+  private showTarget(session: FormSession): void {
+    const title = this.deps.connections.multiple ? `${vscode.l10n.t('Create Billing Group')} — ${inert(session.target.label)}` : vscode.l10n.t('Create Billing Group');
+    if (session.panel.title !== title) session.panel.title = title;
+  }
+
+  async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     if (this.session) {
       // One form per window: one is open already (opened before the restore got to it).
       panel.dispose();
       return;
     }
     const session = this.adopt(panel);
+    this.showTarget(session);
     // The webview reads the same state with getState; sending it too (checked like any message)
     // makes the restore independent of that.
     const values = parseFormState(state);
@@ -120,10 +128,9 @@ export class FormPanelController implements FormOpener, vscode.Disposable {
     };
   }
 
-  private adopt(panel: vscode.WebviewPanel): FormSession {
-    const session = new FormSession(panel);
+  private adopt(panel: vscode.WebviewPanel, target?: Session): FormSession {
+    const session = new FormSession(panel, target ?? this.deps.connections.primary);
     this.session = session;
-    panel.title = vscode.l10n.t('Create Billing Group');
     panel.iconPath = this.iconFor();
     panel.webview.options = this.webviewOptions();
     session.disposables.push(
@@ -213,7 +220,10 @@ export class FormPanelController implements FormOpener, vscode.Disposable {
     session.action = undefined;
     session.post({ type: 'busy', busy: true });
     try {
-      const result = await runCreate(this.deps, toInput(values));
+      // The connection may have been removed while the form was open: then the first one, and the title says so.
+      if (session.target.disposed) session.target = this.deps.connections.primary;
+      this.showTarget(session);
+      const result = await runCreate(this.deps, session.target, toInput(values));
       if (!result) {
         this.postError(session, {
           type: 'error',
@@ -234,13 +244,12 @@ export class FormPanelController implements FormOpener, vscode.Disposable {
       const message = problem ? problem.message : `${vscode.l10n.t('Creating billing group failed')}: ${e instanceof Error ? e.message : String(e)}`;
       if (session.disposed) {
         // The form was closed while the call ran: say it in a notification, and offer the values back.
-        await reportError(this.deps.log, vscode.l10n.t('Creating billing group failed'), e, [
-          { title: vscode.l10n.t('Edit in Form'), run: () => this.open(values) },
-        ]);
+        const target = session.target;
+        await reportError(this.deps.log, vscode.l10n.t('Creating billing group failed'), e, [{ title: vscode.l10n.t('Edit in Form'), run: () => this.open(values, target) }], target);
         return;
       }
       this.deps.log.error(`${vscode.l10n.t('Creating billing group failed')}: ${problem ? problem.code : 'unexpected'}`, problem ? message : e);
-      const fix = actionCommand(problem?.action);
+      const fix = actionCommand(problem?.action, session.target);
       session.action = fix;
       const where = fieldForProblem(problem?.code ?? '', message, values);
       this.postError(session, {

@@ -12,10 +12,12 @@ import type { TreeNode } from '../tree/nodes';
 import { isGroupNode, isThingNode } from '../tree/nodes';
 import { bulkPace } from '../shared/bulkPace';
 import type { Deps } from '../shared/deps';
+import type { CommandHandlers } from '../shared/lazyCommands';
 import { resolveGroup } from '../shared/pickGroup';
 
-export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
-  const { provider, session, log } = deps;
+/** The handlers by command id (dist/groups.js; the entry registers the ids, groups/index.ts). */
+export function groupCommandHandlers(deps: Deps): CommandHandlers {
+  const { provider, connections, log } = deps;
   const guard = guardWith(log);
 
   const deleteGroups = async (arg?: unknown, selection?: unknown) => {
@@ -26,7 +28,8 @@ export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
       if (!g) return;
       groups = [g];
     }
-    const names = groups.map((g) => g.name);
+    // Shown with their connection when the view shows several (the same name may be in two regions).
+    const names = groups.map((g) => (connections.multiple ? `${g.name} (${g.session.label})` : g.name));
     const confirm = vscode.l10n.t('Delete');
     const message =
       names.length === 1
@@ -38,7 +41,8 @@ export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
         ? vscode.l10n.t('The things in it are not deleted; they no longer belong to a billing group.')
         : vscode.l10n.t('The things in them are not deleted; they no longer belong to a billing group.'));
     if ((await vscode.window.showWarningMessage(message, { modal: true, detail }, confirm)) !== confirm) return;
-    const { service } = await session.connect();
+    // Each group is deleted through its own connection's client, all paced together.
+    const services = new Map(await Promise.all([...new Set(groups.map((g) => g.session))].map(async (s) => [s, (await s.connect()).service] as const)));
     const outcomes = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
@@ -48,7 +52,7 @@ export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
       (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
-        return runBulk(names, (name) => service.deleteBillingGroup(name, abort.signal), {
+        return runBulk(groups, (g) => services.get(g.session)!.deleteBillingGroup(g.name, abort.signal), {
           ...bulkPace(log),
           isCancelled: () => token.isCancellationRequested,
           onDone: (done, total) => progress.report({ message: `${done}/${total}`, increment: 100 / total }),
@@ -57,7 +61,7 @@ export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
     );
     const deleted = outcomes.filter((o) => o.ok || asProblem(o.error)?.code === 'ResourceNotFound').map((o) => o.item);
     const failed = outcomes.filter((o) => !o.ok && asProblem(o.error)?.code !== 'ResourceNotFound' && !isCancellation(o.error));
-    provider.removeGroups(deleted);
+    for (const s of services.keys()) provider.removeGroups(s, deleted.filter((g) => g.session === s).map((g) => g.name));
     if (failed.length > 0) {
       await reportError(log, vscode.l10n.t('Deleting billing groups failed'), failed[0].error);
     } else if (deleted.length < names.length) {
@@ -86,14 +90,14 @@ export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
   const openInConsole = async (arg?: unknown) => {
     const g = await resolveGroup(deps, arg, vscode.l10n.t('Billing group to open in the AWS console'));
     if (!g) return;
-    const { connection } = await session.connect();
+    const { connection } = await g.session.connect();
     await vscode.env.openExternal(vscode.Uri.parse(consoleUrl(connection.region, g.name), true));
   };
 
   const editDescription = async (arg?: unknown) => {
     const g = await resolveGroup(deps, arg, vscode.l10n.t('Billing group whose description to edit'));
     if (!g) return;
-    const { service } = await session.connect();
+    const { service } = await g.session.connect();
     let current = await service.describeBillingGroup(g.name);
     let value = current.description;
     for (;;) {
@@ -108,8 +112,8 @@ export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
       value = text;
       try {
         await service.updateDescription(g.name, text, current.version);
-        provider.updateGroup(g.name, { description: text });
-        void vscode.window.showInformationMessage(vscode.l10n.t('Updated the description of billing group {0}', inert(g.name)));
+        provider.updateGroup(g, { description: text });
+        void vscode.window.showInformationMessage(`${vscode.l10n.t('Updated the description of billing group {0}', inert(g.name))}${connections.where(g.session)}`);
         return;
       } catch (e) {
         if (asProblem(e)?.code === 'VersionConflict') {
@@ -123,7 +127,7 @@ export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
           continue; // keeps the typed value
         }
         let again = false;
-        await reportError(log, vscode.l10n.t('Updating the description failed'), e, [{ title: vscode.l10n.t('Edit and Retry'), run: () => (again = true) }]);
+        await reportError(log, vscode.l10n.t('Updating the description failed'), e, [{ title: vscode.l10n.t('Edit and Retry'), run: () => (again = true) }], g.session);
         if (!again) return;
       }
     }
@@ -132,7 +136,7 @@ export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
   const editTags = async (arg?: unknown) => {
     const g = await resolveGroup(deps, arg, vscode.l10n.t('Billing group whose tags to edit'));
     if (!g) return;
-    const { service } = await session.connect();
+    const { service } = await g.session.connect();
     let value = formatTagText(await service.listTags(g.arn));
     for (;;) {
       const text = await vscode.window.showInputBox({
@@ -147,24 +151,24 @@ export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
       try {
         const result = await service.setTags(g.arn, parseTagText(text).tags);
         void vscode.window.showInformationMessage(
-          vscode.l10n.t('Tags of billing group {0} saved: {1} set, {2} removed', inert(g.name), result.set, result.removed),
+          `${vscode.l10n.t('Tags of billing group {0} saved: {1} set, {2} removed', inert(g.name), result.set, result.removed)}${connections.where(g.session)}`,
         );
         return;
       } catch (e) {
         let again = false;
-        await reportError(log, vscode.l10n.t('Saving tags failed'), e, [{ title: vscode.l10n.t('Edit and Retry'), run: () => (again = true) }]);
+        await reportError(log, vscode.l10n.t('Saving tags failed'), e, [{ title: vscode.l10n.t('Edit and Retry'), run: () => (again = true) }], g.session);
         if (!again) return;
       }
     }
   };
 
-  return [
-    vscode.commands.registerCommand('iotBillingGroups.delete', guard(vscode.l10n.t('Deleting failed'), deleteGroups)),
-    vscode.commands.registerCommand('iotBillingGroups.copyName', guard(vscode.l10n.t('Copy Name failed'), copyName)),
-    vscode.commands.registerCommand('iotBillingGroups.copyArn', guard(vscode.l10n.t('Copy ARN failed'), copyArn)),
-    vscode.commands.registerCommand('iotBillingGroups.openInConsole', guard(vscode.l10n.t('Opening the console failed'), openInConsole)),
-    vscode.commands.registerCommand('iotBillingGroups.editDescription', guard(vscode.l10n.t('Edit Description failed'), editDescription)),
-    vscode.commands.registerCommand('iotBillingGroups.editTags', guard(vscode.l10n.t('Edit Tags failed'), editTags)),
-  ];
+  return {
+    'iotBillingGroups.delete': guard(vscode.l10n.t('Deleting failed'), deleteGroups),
+    'iotBillingGroups.copyName': guard(vscode.l10n.t('Copy Name failed'), copyName),
+    'iotBillingGroups.copyArn': guard(vscode.l10n.t('Copy ARN failed'), copyArn),
+    'iotBillingGroups.openInConsole': guard(vscode.l10n.t('Opening the console failed'), openInConsole),
+    'iotBillingGroups.editDescription': guard(vscode.l10n.t('Edit Description failed'), editDescription),
+    'iotBillingGroups.editTags': guard(vscode.l10n.t('Edit Tags failed'), editTags),
+  };
 }
 

@@ -18,7 +18,14 @@ export async function copyAsCode(deps: Deps, kind: 'cloudFormation' | 'terraform
     if (!g) return;
     groups = [g];
   }
-  const { service } = await deps.session.connect();
+  // A template deploys into one account and region: the groups of the clicked group's connection.
+  const session = groups[0].session;
+  const others = groups.filter((g) => g.session !== session).length;
+  if (others > 0) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('A template deploys into one account and region: only the groups of {0} are copied, {1} others are left out.', inert(session.label), others));
+    groups = groups.filter((g) => g.session === session);
+  }
+  const { service } = await session.connect();
   const read = new Map<string, GroupForCode>();
   const outcomes = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading {0} billing groups', groups.length), cancellable: true },

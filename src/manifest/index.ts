@@ -34,7 +34,7 @@ export function register(deps: Deps): vscode.Disposable[] {
     vscode.workspace.onDidOpenTextDocument(check),
     vscode.workspace.onDidChangeTextDocument((e) => check(e.document)),
     vscode.workspace.onDidCloseTextDocument((doc) => isManifest(doc) && feature?.forget(doc)),
-    deps.session.onDidChange(() => feature?.connectionChanged()),
+    deps.connections.primary.onDidChange(() => feature?.connectionChanged()),
     vscode.languages.registerCodeLensProvider(MANIFEST_SELECTOR, {
       onDidChangeCodeLenses: lensesChanged.event,
       provideCodeLenses: (doc) => (isManifest(doc) ? lazy().codeLenses(doc) : []),

@@ -61,7 +61,7 @@ export class ManifestCommands implements vscode.Disposable {
     const picked = await vscode.window.showQuickPick([withoutThings, withThings], { placeHolder: vscode.l10n.t('What should the manifest hold?') });
     if (!picked) return;
     const things = picked === withThings;
-    const connected = await this.deps.session.connect();
+    const connected = await this.deps.connections.primary.connect();
     const state = await this.read(connected, vscode.l10n.t('Exporting billing groups'), { prune: false, groups: [] }, { all: true, exportThings: things });
     if (!state) return;
     const text = renderManifest(exportManifest(state, { things }));
@@ -220,7 +220,7 @@ export class ManifestCommands implements vscode.Disposable {
       return undefined;
     }
     const manifest = parsed.manifest;
-    const connected = await this.deps.session.connect();
+    const connected = await this.deps.connections.primary.connect();
     // The region is known without a call: refuse before reading anything.
     const early = connectionRefusal({ ...manifest, account: undefined }, { region: connected.connection.region });
     if (early) {

@@ -46,8 +46,9 @@ export function createManifestFeature(deps: Deps, lensesChanged: () => void): Ma
 
   /** Account and region already known without a call: the last command's, else the tree's groups' ARNs. */
   const knownConnection = (): { account?: string; region?: string } => {
-    if (known && known.generation === deps.session.generation) return known;
-    const arn = deps.provider.loadedGroups[0]?.arn.split(':');
+    const session = deps.connections.primary;
+    if (known && known.generation === session.generation) return known;
+    const arn = deps.provider.loadedGroups(session)[0]?.arn.split(':');
     return arn && arn.length >= 6 ? { region: arn[3], account: arn[4] } : {};
   };
 
@@ -79,7 +80,8 @@ export function createManifestFeature(deps: Deps, lensesChanged: () => void): Ma
     const conn = knownConnection();
     if (!conn.account || !conn.region) return undefined;
     if ((p.manifest.account && p.manifest.account !== conn.account) || (p.manifest.region && p.manifest.region !== conn.region)) return undefined;
-    const profile = known && known.generation === deps.session.generation ? known.profile : (await deps.session.connect()).connection.profile;
+    const session = deps.connections.primary;
+    const profile = known && known.generation === session.generation ? known.profile : (await session.connect()).connection.profile;
     const data = cachedCosts(deps.context.globalState, profile, conn.account, conn.region);
     if (!data) return undefined;
     return manifestCostLenses(p.manifest, data);

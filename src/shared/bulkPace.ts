@@ -19,7 +19,13 @@ export function bulkPace(log: Log): Pick<BulkOptions, 'concurrency' | 'perSecond
       isRetryable: (e) => asProblem(e)?.code === 'Throttled',
       times: 3,
       backoffMs: 2000,
-      onRetry: (item, attempt, waitMs) => log.warn(`Still throttled: ${inert(String(item), 200)} is tried again in ${waitMs / 1000} s (try ${attempt + 1} of 4)`),
+      onRetry: (item, attempt, waitMs) => log.warn(`Still throttled: ${inert(itemName(item), 200)} is tried again in ${waitMs / 1000} s (try ${attempt + 1} of 4)`),
     },
   };
+}
+
+/** An item of bulk work as the log names it: a name, or a node's name. */
+function itemName(item: unknown): string {
+  if (typeof item === 'object' && item !== null && typeof (item as { name?: unknown }).name === 'string') return (item as { name: string }).name;
+  return String(item);
 }

@@ -7,6 +7,7 @@ import type { UnassignedCount } from '../aws';
 import { assignmentReport, describePlan, formatCount, planAssignment, plural, thingsToSend, type AssignmentPlan } from '../core/assignmentPlan';
 import { inert } from '../core/displayText';
 import { BULK_PACE } from '../shared/bulkPace';
+import type { Session } from '../connection/session';
 import type { Deps } from '../shared/deps';
 import { resolveGroup } from '../shared/pickGroup';
 import type { GroupNode } from '../tree/nodes';
@@ -101,11 +102,11 @@ export interface AssignCommands {
   assignDirect: (things: string[], target: GroupNode) => Promise<void>;
 }
 
-export function assignCommands(deps: Deps, model: UnassignedModel, reports: ReportDocuments): AssignCommands {
-  /** Runs a plan and shows its report. */
-  const execute = async (plan: AssignmentPlan, selection: Pick<Selection, 'source' | 'missing' | 'badLines'>, alwaysReport: boolean) => {
-    const { service } = await deps.session.connect();
-    const result = await runAssignment(deps, model, service, plan);
+export function assignCommands(deps: Deps, modelFor: (session: Session) => UnassignedModel, reports: ReportDocuments): AssignCommands {
+  /** Runs a plan (in the target group's connection) and shows its report. */
+  const execute = async (session: Session, plan: AssignmentPlan, selection: Pick<Selection, 'source' | 'missing' | 'badLines'>, alwaysReport: boolean) => {
+    const { service } = await session.connect();
+    const result = await runAssignment(deps, modelFor(session), service, plan);
     const text = assignmentReport({
       target: plan.target,
       source: selection.source,
@@ -122,28 +123,30 @@ export function assignCommands(deps: Deps, model: UnassignedModel, reports: Repo
     if (result.stoppedBecause) void vscode.window.showErrorMessage(inert(result.stoppedBecause));
     else if (!alwaysReport && failed === 0 && !result.cancelled) {
       const done = result.outcomes.filter((o) => o.result === 'added' || o.result === 'moved').length;
-      void vscode.window.showInformationMessage(vscode.l10n.t('Assigned {0} to billing group {1}', plural(done, vscode.l10n.t('thing'), vscode.l10n.t('things')), inert(plan.target)));
+      void vscode.window.showInformationMessage(`${vscode.l10n.t('Assigned {0} to billing group {1}', plural(done, vscode.l10n.t('thing'), vscode.l10n.t('things')), inert(plan.target))}${deps.connections.where(session)}`);
     }
   };
 
   const assignThings = async (arg?: unknown) => {
     const group = await resolveGroup(deps, arg, vscode.l10n.t('Billing group to assign things to'));
     if (!group) return;
-    const { service } = await deps.session.connect();
-    const things = await thingService(deps);
+    const session = group.session;
+    const model = modelFor(session);
+    const { service } = await session.connect();
+    const things = await thingService(session);
     const selection = await selectThings({ deps, service, things, count: () => countWithProgress(model), cached: () => model.current.kind === 'done' });
     if (!selection) return;
     const plan = planAssignment(group.name, selection.things, selection.groupOf, false);
     if (thingsToSend({ ...plan, move: true }).length === 0) {
       // Every thing is already in the group: nothing is sent, the report says so.
-      await execute(plan, selection, true);
+      await execute(session, plan, selection, true);
       return;
     }
     const decided = await preview(plan, selection.note);
     if (!decided) return;
     const sends = thingsToSend(decided);
     if (sends.length === 0) {
-      await execute(decided, selection, true);
+      await execute(session, decided, selection, true);
       return;
     }
     const d = describePlan(decided, BULK_PACE.perSecond);
@@ -154,21 +157,24 @@ export function assignCommands(deps: Deps, model: UnassignedModel, reports: Repo
       assign,
     );
     if (answer !== assign) return;
-    await execute(decided, selection, true);
+    await execute(session, decided, selection, true);
   };
 
   /** Things without a group, dragged onto a group or picked with "Assign to Billing Group…". */
   const assignDirect = async (names: string[], target: GroupNode) => {
-    const s = model.current;
+    const s = modelFor(target.session).current;
     const groupOf = s.kind === 'done' ? (t: string) => s.result.tally.groupOf(t) : () => undefined;
     const plan = planAssignment(target.name, names, groupOf, false);
-    await execute(plan, { source: vscode.l10n.t('Things without a billing group (tree)') }, false);
+    await execute(target.session, plan, { source: vscode.l10n.t('Things without a billing group (tree)') }, false);
   };
 
   const assignToGroup = async (node?: unknown, nodes?: unknown[]) => {
-    const picked = (Array.isArray(nodes) && nodes.length > 0 ? nodes : [node]).filter(isUnassignedThing).map((n) => n.thing);
-    if (picked.length === 0) return;
-    const group = await resolveGroup(deps, undefined, vscode.l10n.t('Billing group to assign {0} to', plural(picked.length, vscode.l10n.t('thing'), vscode.l10n.t('things'))));
+    const selected = (Array.isArray(nodes) && nodes.length > 0 ? nodes : [node]).filter(isUnassignedThing);
+    // Things of one connection at a time: a thing can join only a group of its own account and region.
+    const session = selected.find((n) => n === node)?.session ?? selected[0]?.session;
+    const picked = selected.filter((n) => n.session === session).map((n) => n.thing);
+    if (!session || picked.length === 0) return;
+    const group = await resolveGroup(deps, { kind: 'connection', session }, vscode.l10n.t('Billing group to assign {0} to', plural(picked.length, vscode.l10n.t('thing'), vscode.l10n.t('things'))));
     if (!group) return;
     await assignDirect(picked, group);
   };

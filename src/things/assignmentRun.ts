@@ -22,6 +22,7 @@ export interface AssignmentResult {
 class GroupGone extends Error {}
 
 export async function runAssignment(deps: Deps, model: UnassignedModel, service: BillingGroupService, plan: AssignmentPlan): Promise<AssignmentResult> {
+  const session = model.session;
   const sends = thingsToSend(plan);
   const fromOf = new Map(plan.move ? plan.inOtherGroups.map((t) => [t.thing, t.from] as const) : []);
   const target = plan.target;
@@ -102,8 +103,8 @@ export async function runAssignment(deps: Deps, model: UnassignedModel, service:
   // Once, at the end: the count in place, the target and every group a thing left.
   const done = outcomes.filter((o) => o.ok).map((o) => o.item);
   model.assigned(done, target);
-  deps.provider.refreshGroup(target);
-  for (const g of new Set(done.map((t) => fromOf.get(t)).filter((g): g is string => g !== undefined))) deps.provider.refreshGroup(g);
+  deps.provider.refreshGroup({ session, name: target });
+  for (const g of new Set(done.map((t) => fromOf.get(t)).filter((g): g is string => g !== undefined))) deps.provider.refreshGroup({ session, name: g });
   deps.log.info(`Assignment to ${inert(target)}: ${added} added, ${moved} moved, ${plan.skip.length} skipped, ${outcomes.length - done.length} failed${cancelled ? ', cancelled' : ''}${stoppedBecause ? `, stopped: ${stoppedBecause}` : ''}`);
   return { outcomes: result, cancelled, stoppedBecause };
 }

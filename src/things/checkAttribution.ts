@@ -10,15 +10,17 @@ import { inert } from '../core/displayText';
 import { BULK_PACE, bulkPace } from '../shared/bulkPace';
 import type { Deps } from '../shared/deps';
 import { asProblem } from '../shared/problems';
-import { isGroupNode } from '../tree/nodes';
+import { isGroupNode, sessionOf } from '../tree/nodes';
 import type { ReportDocuments } from './reportDocument';
 import { withCancellableProgress } from './thingSources';
 import { thingService } from './unassignedModel';
 
 export function attributionCommand(deps: Deps, reports: ReportDocuments): (arg?: unknown) => Promise<void> {
   return async (arg?: unknown) => {
-    const things = await thingService(deps);
-    // From a group's menu: that group. From the palette: every group.
+    // From a group's menu: that group. From the palette: every group (of the connection picked, when there are several).
+    const session = sessionOf(arg) ?? (await deps.connections.pick(vscode.l10n.t('Check the cost attribution of which connection?')));
+    if (!session) return;
+    const things = await thingService(session);
     const groups: string[] = isGroupNode(arg)
       ? [arg.name]
       : await withCancellableProgress(vscode.l10n.t('Listing billing groups…'), async (signal) => (await things.groups.listAllBillingGroups({}, signal)).map((g) => g.name));

@@ -9,6 +9,7 @@ import { validateName } from '../core/validation';
 import { asProblem, guardWith, reportError } from '../shared/problems';
 import type { GroupNode, ThingNode } from '../tree/nodes';
 import { isThingNode } from '../tree/nodes';
+import type { Session } from '../connection/session';
 import type { Deps } from '../shared/deps';
 import { bulkPace } from '../shared/bulkPace';
 import { resolveGroup } from '../shared/pickGroup';
@@ -84,14 +85,14 @@ async function pickThings(service: BillingGroupService, group: GroupNode): Promi
   });
 }
 
-/** Told of every membership change these commands make (the count of things without a group follows it in place). */
+/** Told of every membership change these commands make (the count of things without a group of that connection follows it in place). */
 export interface MembershipListener {
-  assigned(things: Iterable<string>, group: string): void;
-  unassigned(things: Iterable<string>, group: string): void;
+  assigned(session: Session, things: Iterable<string>, group: string): void;
+  unassigned(session: Session, things: Iterable<string>, group: string): void;
 }
 
 export function registerThingCommands(deps: Deps, membership?: MembershipListener): vscode.Disposable[] {
-  const { provider, session, log } = deps;
+  const { provider, connections, log } = deps;
 
   /** Moves or adds `things` into `target`, telling the person first about things that leave another group. */
   const addThings = async (service: BillingGroupService, target: GroupNode, things: string[], known: Map<string, string | undefined>): Promise<void> => {
@@ -151,24 +152,23 @@ export function registerThingCommands(deps: Deps, membership?: MembershipListene
     );
     const sources = new Set([...things.map((t) => current.get(t)).filter((g): g is string => !!g && g !== target.name)]);
     provider.refreshGroup(target);
-    for (const s of sources) provider.refreshGroup(s);
-    membership?.assigned(outcomes.filter((o) => o.ok).map((o) => o.item), target.name);
+    for (const name of sources) provider.refreshGroup({ session: target.session, name });
+    membership?.assigned(target.session, outcomes.filter((o) => o.ok).map((o) => o.item), target.name);
     const failed = outcomes.filter((o) => !o.ok);
-    if (failed.length > 0) await reportError(log, vscode.l10n.t('Adding things failed'), failed[0].error);
-    else void vscode.window.showInformationMessage(
-      things.length === 1
-        ? vscode.l10n.t('Added thing {0} to billing group {1}', inert(things[0]), inert(target.name))
-        : vscode.l10n.t('Added {0} things to billing group {1}', outcomes.length, inert(target.name)),
-    );
+    if (failed.length > 0) await reportError(log, vscode.l10n.t('Adding things failed'), failed[0].error, [], target.session);
+    else
+      void vscode.window.showInformationMessage(
+        `${things.length === 1 ? vscode.l10n.t('Added thing {0} to billing group {1}', inert(things[0]), inert(target.name)) : vscode.l10n.t('Added {0} things to billing group {1}', outcomes.length, inert(target.name))}${connections.where(target.session)}`,
+      );
   };
 
   provider.confirmMove = async (things: ThingNode[], target: GroupNode) => {
     try {
-      const { service } = await session.connect();
+      const { service } = await target.session.connect();
       await addThings(service, target, things.map((t) => t.name), new Map(things.map((t) => [t.name, t.group.name])));
       return true;
     } catch (e) {
-      await reportError(log, vscode.l10n.t('Moving things failed'), e);
+      await reportError(log, vscode.l10n.t('Moving things failed'), e, [], target.session);
       return false;
     }
   };
@@ -176,7 +176,7 @@ export function registerThingCommands(deps: Deps, membership?: MembershipListene
   const addThing = async (arg?: unknown) => {
     const group = await resolveGroup(deps, arg, vscode.l10n.t('Billing group to add things to'));
     if (!group) return;
-    const { service } = await session.connect();
+    const { service } = await group.session.connect();
     const things = await pickThings(service, group);
     if (!things) return;
     await addThings(service, group, things, new Map());
@@ -187,7 +187,7 @@ export function registerThingCommands(deps: Deps, membership?: MembershipListene
     if (!thing) {
       const group = await resolveGroup(deps, arg, vscode.l10n.t('Billing group to remove a thing from'));
       if (!group) return;
-      const { service } = await session.connect();
+      const { service } = await group.session.connect();
       const page = await service.listThingsInBillingGroup(group.name);
       if (page.items.length === 0) {
         void vscode.window.showInformationMessage(vscode.l10n.t('Billing group {0} has no things.', inert(group.name)));
@@ -197,11 +197,11 @@ export function registerThingCommands(deps: Deps, membership?: MembershipListene
       if (!picked) return;
       thing = { kind: 'thing', name: picked.name, group };
     }
-    const { service } = await session.connect();
+    const { service } = await thing.group.session.connect();
     await service.removeThingFromBillingGroup(thing.group.name, thing.name);
     provider.refreshGroup(thing.group);
-    membership?.unassigned([thing.name], thing.group.name);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Removed thing {0} from billing group {1}', inert(thing.name), inert(thing.group.name)));
+    membership?.unassigned(thing.group.session, [thing.name], thing.group.name);
+    void vscode.window.showInformationMessage(`${vscode.l10n.t('Removed thing {0} from billing group {1}', inert(thing.name), inert(thing.group.name))}${connections.where(thing.group.session)}`);
   };
 
   const guard = guardWith(log);

@@ -1,6 +1,8 @@
 // The part of issue 12 that runs only when asked (the count of things without a billing group and
 // its tree items, bulk assignment, cost-attribution check): bundled apart as dist/things.js and
 // loaded on first use, so that activation and the entry bundle do not pay for it (thingsLoader.ts).
+// One count and one tree per connection (issue 17).
+import type { Session } from '../connection/session';
 import type { Deps } from '../shared/deps';
 import type { TreeNode } from '../tree/nodes';
 import { assignCommands, type AssignCommands } from './assignThings';
@@ -10,31 +12,54 @@ import { UnassignedModel } from './unassignedModel';
 import { UnassignedTree, type UnassignedNode } from './unassignedTree';
 
 export interface ThingsFeature extends AssignCommands {
-  model: UnassignedModel;
-  tree: UnassignedTree;
+  /** The count of a connection's things without a billing group (made on first use). */
+  modelFor(session: Session): UnassignedModel;
+  /** The tree of a connection's root item `root` (once per root); `changed` redraws a node. */
+  treeFor(root: UnassignedNode, changed: (node?: TreeNode) => void): UnassignedTree;
+  /** The tree of a connection, if made. */
+  treeOf(session: Session): UnassignedTree | undefined;
+  /** The count of a connection, if made (membership changes made elsewhere update it in place). */
+  modelOf(session: Session): UnassignedModel | undefined;
   checkAttribution: (arg?: unknown) => Promise<void>;
   dispose(): void;
 }
 
-/**
- * `root` is the entry's tree item and `changed` redraws a node; `onError` shows what a drop onto a
- * group could not do.
- */
-export function createThingsFeature(deps: Deps, root: UnassignedNode, changed: (node?: TreeNode) => void, onError: (e: unknown) => Promise<void>): ThingsFeature {
-  const model = new UnassignedModel(deps);
-  const tree = new UnassignedTree(model, root);
-  tree.attach(changed);
+/** `onError` shows what a drop onto a group could not do. */
+export function createThingsFeature(deps: Deps, onError: (e: unknown, session: Session) => Promise<void>): ThingsFeature {
+  const models = new Map<Session, UnassignedModel>();
+  const trees = new Map<Session, UnassignedTree>();
+  const modelFor = (session: Session) => {
+    let m = models.get(session);
+    if (!m) {
+      m = new UnassignedModel(session, deps.log);
+      models.set(session, m);
+      // The connection was removed: its count stops and is forgotten.
+      session.signal.addEventListener('abort', () => {
+        models.get(session)?.dispose();
+        models.delete(session);
+        trees.delete(session);
+      });
+    }
+    return m;
+  };
   const reports = new ReportDocuments();
-  const commands = assignCommands(deps, model, reports);
-  tree.onDrop = (things, target) => commands.assignDirect(things, target).catch(onError);
+  const commands = assignCommands(deps, modelFor, reports);
   return {
     ...commands,
-    model,
-    tree,
+    modelFor,
+    treeFor(root, changed) {
+      const tree = new UnassignedTree(modelFor(root.session), root);
+      tree.attach(changed);
+      tree.onDrop = (things, target) => commands.assignDirect(things, target).catch((e: unknown) => onError(e, target.session));
+      trees.set(root.session, tree);
+      return tree;
+    },
+    treeOf: (session) => trees.get(session),
+    modelOf: (session) => models.get(session),
     checkAttribution: attributionCommand(deps, reports),
     dispose: () => {
       reports.dispose();
-      model.dispose();
+      for (const m of models.values()) m.dispose();
     },
   };
 }

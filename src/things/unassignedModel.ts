@@ -3,8 +3,9 @@
 // updated in place when the extension itself changes memberships.
 import vscode = require('vscode');
 import type { CountProgress, ThingService, UnassignedCount } from '../aws';
+import type { Session } from '../connection/session';
 import { loadAws } from '../shared/awsLoader';
-import type { Deps } from '../shared/deps';
+import type { Log } from '../shared/log';
 import { asProblem, isCancellation, type ProblemLike } from '../shared/problems';
 
 export type CountState =
@@ -13,9 +14,9 @@ export type CountState =
   | { kind: 'done'; result: UnassignedCount }
   | { kind: 'failed'; problem: ProblemLike };
 
-/** ThingService on the current connection's client (the SDK bundle is loaded lazily). */
-export async function thingService(deps: Deps): Promise<ThingService> {
-  const { service } = await deps.session.connect();
+/** ThingService on a connection's client (the SDK bundle is loaded lazily). */
+export async function thingService(session: Session): Promise<ThingService> {
+  const { service } = await session.connect();
   return new (loadAws().ThingService)(service);
 }
 
@@ -28,9 +29,13 @@ export class UnassignedModel implements vscode.Disposable {
   private lastProgressFire = 0;
   private readonly sub: vscode.Disposable;
 
-  constructor(private readonly deps: Deps) {
+  /** The count of one connection's things. */
+  constructor(
+    readonly session: Session,
+    private readonly log: Log,
+  ) {
     // Another account or region: what was counted is not about it.
-    this.sub = deps.session.onDidChange(() => this.invalidate());
+    this.sub = session.onDidChange(() => this.invalidate());
   }
 
   get current(): CountState {
@@ -49,7 +54,7 @@ export class UnassignedModel implements vscode.Disposable {
     this.state = { kind: 'counting' };
     this.emitter.fire();
     const promise = (async () => {
-      const things = await thingService(this.deps);
+      const things = await thingService(this.session);
       return things.countUnassigned({
         signal: abort.signal,
         onProgress: (progress) => {
@@ -70,7 +75,7 @@ export class UnassignedModel implements vscode.Disposable {
         if (this.run !== run) return;
         this.run = undefined;
         this.state = { kind: 'done', result };
-        this.deps.log.info(`Things without a billing group: ${result.tally.count} of ${result.thingCount} things (${result.calls.ListThings} ListThings, ${result.calls.ListThingsInBillingGroup} ListThingsInBillingGroup, ${result.calls.ListBillingGroups} ListBillingGroups calls)`);
+        this.log.info(`Things without a billing group (${this.session.label}): ${result.tally.count} of ${result.thingCount} things (${result.calls.ListThings} ListThings, ${result.calls.ListThingsInBillingGroup} ListThingsInBillingGroup, ${result.calls.ListBillingGroups} ListBillingGroups calls)`);
         this.emitter.fire();
       },
       (e: unknown) => {

@@ -1,6 +1,7 @@
 // The tree item "Things without a billing group", the same whether the feature's bundle is loaded
 // (with the count as description) or not yet (unassignedStub.ts).
 import vscode = require('vscode');
+import type { ContributedNode } from '../tree/treeContribution';
 
 const ROOT_ICON = new vscode.ThemeIcon('circle-slash');
 
@@ -9,9 +10,10 @@ export const UNASSIGNED_ROOT_ID = 'unassigned';
 export const LOAD_MORE_COMMAND = 'iotBillingGroups.internal.loadMoreUnassigned';
 export const RECOUNT_COMMAND = 'iotBillingGroups.internal.recountUnassigned';
 
-export function unassignedRootItem(description?: string): vscode.TreeItem {
+/** The item of a connection's root node (its id carries the connection, but for the first one's, as before issue 17). */
+export function unassignedRootItem(root: ContributedNode, description?: string): vscode.TreeItem {
   const item = new vscode.TreeItem(vscode.l10n.t('Things without a billing group'), vscode.TreeItemCollapsibleState.Collapsed);
-  item.id = UNASSIGNED_ROOT_ID;
+  item.id = root.id;
   item.contextValue = 'unassignedThings';
   item.iconPath = ROOT_ICON;
   item.description = description;

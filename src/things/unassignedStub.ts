@@ -1,7 +1,9 @@
-// What the entry bundle holds of "Things without a billing group": the root item, until it is first
-// expanded, dropped on or a command of issue 12 runs; then the feature's bundle (dist/things.js) is
-// loaded and the tree of that bundle (unassignedTree.ts) answers for the same root node.
+// What the entry bundle holds of "Things without a billing group": one root item per connection,
+// until it is first expanded, dropped on or a command of issue 12 runs; then the feature's bundle
+// (dist/things.js) is loaded and the tree of that bundle (unassignedTree.ts) answers for the same
+// root node.
 import type vscode = require('vscode');
+import type { Session } from '../connection/session';
 import type { GroupNode, TreeNode } from '../tree/nodes';
 import type { ContributedNode, TreeContribution } from '../tree/treeContribution';
 import { UNASSIGNED_ROOT_ID, unassignedRootItem } from './unassignedRootItem';
@@ -11,13 +13,21 @@ export interface LoadedTree extends TreeContribution {
   setExpanded(expanded: boolean): void;
 }
 
+export type UnassignedRoot = ContributedNode & { role: 'root' };
+
 export class UnassignedStub implements TreeContribution {
-  readonly root: ContributedNode & { role: 'root' } = { kind: 'contributed', owner: this, id: UNASSIGNED_ROOT_ID, name: UNASSIGNED_ROOT_ID, role: 'root' };
+  readonly root: UnassignedRoot;
   private changed: (node?: TreeNode) => void = () => undefined;
   private tree?: LoadedTree;
 
   /** `load` loads the feature's bundle and returns its tree for this root (once). */
-  constructor(private readonly load: (root: UnassignedStub['root'], changed: (node?: TreeNode) => void) => LoadedTree) {}
+  constructor(
+    session: Session,
+    private readonly load: (root: UnassignedRoot, changed: (node?: TreeNode) => void) => LoadedTree,
+  ) {
+    const id = session.primary ? UNASSIGNED_ROOT_ID : `${session.id}/${UNASSIGNED_ROOT_ID}`;
+    this.root = { kind: 'contributed', owner: this, session, id, name: UNASSIGNED_ROOT_ID, role: 'root' };
+  }
 
   /** Loads the feature (a command of issue 12 runs). */
   ensureLoaded(): LoadedTree {
@@ -43,7 +53,7 @@ export class UnassignedStub implements TreeContribution {
   }
 
   getTreeItem(node: ContributedNode): vscode.TreeItem {
-    return this.tree ? this.tree.getTreeItem(node) : unassignedRootItem();
+    return this.tree ? this.tree.getTreeItem(node) : unassignedRootItem(this.root);
   }
 
   getChildren(node: ContributedNode): TreeNode[] | Promise<TreeNode[]> {
@@ -70,4 +80,12 @@ export class UnassignedStub implements TreeContribution {
   drop(ids: string[], target: GroupNode): Promise<void> {
     return this.loaded().drop(ids, target);
   }
+
+  dispose(): void {
+    this.tree?.dispose();
+  }
+}
+
+export function isUnassignedRoot(x: unknown): x is UnassignedRoot & { owner: UnassignedStub } {
+  return typeof x === 'object' && x !== null && (x as ContributedNode).owner instanceof UnassignedStub && (x as ContributedNode).owner.rootItems()[0] === x;
 }

@@ -53,6 +53,15 @@ export class UnassignedTree implements TreeContribution {
     return [this.root];
   }
 
+  /** Tree item ids: the first connection's as before issue 17, the others' carry the connection. */
+  private id(rest: string): string {
+    return this.root.session.primary ? rest : `${this.root.session.id}/${rest}`;
+  }
+
+  dispose(): void {
+    this.model.cancel();
+  }
+
   /** The view's expand and collapse events (collapsing cancels a count under way). */
   setExpanded(expanded: boolean): void {
     this.expanded = expanded;
@@ -78,7 +87,7 @@ export class UnassignedTree implements TreeContribution {
     const n = node as UnassignedNode;
     switch (n.role) {
       case 'root':
-        return unassignedRootItem(this.description());
+        return unassignedRootItem(this.root, this.description());
       case 'thing': {
         const item = new vscode.TreeItem(inert(n.thing ?? ''), vscode.TreeItemCollapsibleState.None);
         item.id = n.id;
@@ -92,7 +101,7 @@ export class UnassignedTree implements TreeContribution {
         item.id = n.id;
         item.contextValue = 'loadMore';
         item.iconPath = new vscode.ThemeIcon('ellipsis');
-        item.command = { title: vscode.l10n.t('Load more…'), command: LOAD_MORE_COMMAND };
+        item.command = { title: vscode.l10n.t('Load more…'), command: LOAD_MORE_COMMAND, arguments: [this.root] };
         return item;
       }
       case 'message': {
@@ -126,7 +135,7 @@ export class UnassignedTree implements TreeContribution {
   }
 
   private message(id: string, label: string, icon: string, action?: UnassignedNode['action']): UnassignedNode {
-    return { kind: 'contributed', owner: this, id: `unassigned/${id}`, role: 'message', label, icon, action };
+    return { kind: 'contributed', owner: this, session: this.root.session, id: this.id(`unassigned/${id}`), role: 'message', label, icon, action };
   }
 
   getChildren(node: ContributedNode): TreeNode[] {
@@ -148,18 +157,18 @@ export class UnassignedTree implements TreeContribution {
       return [this.message('counting', label, 'loading')];
     }
     if (s.kind === 'failed')
-      return [this.message('failed', inert(s.problem.message), 'error', actionCommand(s.problem.action) ?? { title: vscode.l10n.t('Retry'), command: RECOUNT_COMMAND })];
+      return [this.message('failed', inert(s.problem.message), 'error', actionCommand(s.problem.action, this.root.session) ?? { title: vscode.l10n.t('Retry'), command: RECOUNT_COMMAND, arguments: [this.root] })];
     const names = s.result.tally.names();
     if (names.length === 0) return [this.message('none', vscode.l10n.t('Every thing is in a billing group'), 'pass')];
     const out: TreeNode[] = names.slice(0, this.shown).map((name) => {
       let n = this.nodes.get(name);
       if (!n) {
-        n = { kind: 'contributed', owner: this, id: `unassigned/thing/${name}`, name, role: 'thing', thing: name };
+        n = { kind: 'contributed', owner: this, session: this.root.session, id: this.id(`unassigned/thing/${name}`), name, role: 'thing', thing: name };
         this.nodes.set(name, n);
       }
       return n;
     });
-    if (names.length > this.shown) out.push({ kind: 'contributed', owner: this, id: 'unassigned/more', role: 'more' } as UnassignedNode);
+    if (names.length > this.shown) out.push({ kind: 'contributed', owner: this, session: this.root.session, id: this.id('unassigned/more'), role: 'more' } as UnassignedNode);
     return out;
   }
 
@@ -178,7 +187,7 @@ export class UnassignedTree implements TreeContribution {
   }
 
   async drop(ids: string[], target: GroupNode): Promise<void> {
-    const prefix = 'unassigned/thing/';
+    const prefix = this.id('unassigned/thing/');
     const things = ids.filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length));
     if (things.length > 0) await this.onDrop(things, target);
   }

@@ -2,13 +2,24 @@
 import vscode = require('vscode');
 import { validateNamePrefix } from '../core/validation';
 import type { Deps } from '../shared/deps';
-import { guardWith } from '../shared/problems';
+import { guardWith, REFRESH_CONNECTION_COMMAND } from '../shared/problems';
+import type { Session } from '../connection/session';
 import type { LoadMoreNode } from './nodes';
-import { isGroupNode } from './nodes';
+import { isGroupNode, sessionOf } from './nodes';
 
 export function registerTreeCommands(deps: Deps): vscode.Disposable[] {
-  const { provider, tree, session, log } = deps;
+  const { provider, tree, connections, log } = deps;
   const guard = guardWith(log);
+
+  /** After a problem, the connection starts over (re-read the AWS files, new clients); otherwise it keeps its warm client. */
+  const refreshConnection = (session: Session) => {
+    const state = provider.treeOf(session).state;
+    if (state === undefined || state === 'ready' || state === 'empty' || state === 'emptyFilter' || state === 'loading') provider.refreshConnection(session);
+    else {
+      connections.invalidateCredentials();
+      connections.reset(session, 'refresh');
+    }
+  };
 
   const filter = async () => {
     const value = await vscode.window.showInputBox({
@@ -26,9 +37,12 @@ export function registerTreeCommands(deps: Deps): vscode.Disposable[] {
     // must not look at its argument: with a group focused, the title's Refresh would reload only that
     // group's things. The group context menu's "Refresh" is refreshGroup.
     vscode.commands.registerCommand('iotBillingGroups.refresh', () => {
-      // After a problem, start over (re-read the AWS files, new client); otherwise keep the warm client.
-      if (provider.viewState === 'ready' || provider.viewState === 'empty' || provider.viewState === 'emptyFilter') provider.refresh();
-      else session.reset('refresh');
+      for (const session of connections.all) refreshConnection(session);
+    }),
+    // A connection's error item and its context menu: that connection only.
+    vscode.commands.registerCommand(REFRESH_CONNECTION_COMMAND, (arg?: unknown) => {
+      const session = sessionOf(arg);
+      if (session) refreshConnection(session);
     }),
     vscode.commands.registerCommand('iotBillingGroups.refreshGroup', (arg?: unknown) => {
       if (isGroupNode(arg)) provider.refreshGroup(arg, 0);

@@ -3,6 +3,7 @@ import vscode = require('vscode');
 import { inert } from '../core/displayText';
 import type { BillingGroupsProvider } from './billingGroupsProvider';
 import { VIEW_ID } from './billingGroupsProvider';
+import type { Session } from '../connection/session';
 import type { GroupNode, TreeNode } from './nodes';
 
 export class TreeUi implements vscode.Disposable {
@@ -46,10 +47,10 @@ export class TreeUi implements vscode.Disposable {
    * focused). The list is not reloaded: a result that changed nothing moves nothing, and once the
    * notification shows, the tree is settled (VS Code has applied every change fired before reveal).
    */
-  async showResult(name: string, arn: string, description?: string): Promise<GroupNode | undefined> {
+  async showResult(session: Session, name: string, arn: string, description?: string): Promise<GroupNode | undefined> {
     try {
-      const node = await this.provider.ensureGroup(name, arn);
-      if (description !== undefined) this.provider.updateGroup(name, { description });
+      const node = await this.provider.ensureGroup(session, name, arn);
+      if (description !== undefined) this.provider.updateGroup(node, { description });
       if (this.view.visible) await this.reveal(node);
       return node;
     } catch {
