@@ -8,7 +8,7 @@
 // - a tag whose key starts with "aws:" (reserved for AWS; a stack's own aws:cloudformation:* tags);
 // - "{{resolve:" in a value: a dynamic reference, which CloudFormation resolves at deploy time in any
 //   string of a resource's properties ("Get values stored in other services using dynamic
-//   references"); the documentation gives no way to write it literally;
+//   references"); the documentation gives no way to write it literally (no escape);
 // - "${" in a value: kept as written, since CloudFormation substitutes ${…} only inside Fn::Sub
 //   (Fn::Sub reference), which these templates do not use; flagged because cfn-lint reports it
 //   (E1029) and because wrapping the value in !Sub later would change it.
@@ -106,7 +106,7 @@ function valueNotes(what: string, s: string, notes: CopyNotes): string[] {
   if (s.includes('{{resolve:')) {
     notes.dynamicReferences++;
     out.push(
-      `${what} holds "{{resolve:", which CloudFormation reads as a dynamic reference: at deploy time it puts the value it resolves to there (from Systems Manager or Secrets Manager), or fails; there is no way to write it literally. Edit it before deploying.`,
+      `${what} holds "{{resolve:", which CloudFormation reads as a dynamic reference: at deploy time it puts the value it resolves to there (from Systems Manager or Secrets Manager), or fails; CloudFormation documents no way to write it literally. Edit it before deploying.`,
     );
   }
   if (s.includes('${'))
