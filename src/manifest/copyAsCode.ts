@@ -1,10 +1,13 @@
 // "Copy as CloudFormation" / "Copy as Terraform" on one or several groups of the tree: each group's
-// description and tags read (paced), rendered with the escaping of src/core, put on the clipboard.
+// description and tags read (paced), rendered by src/core (name order; CloudFormation split into
+// templates of at most 500 resources and 1 MB; what a template had to leave out or flag said in its
+// comments), put on the clipboard; the notification adds what the comments say.
 import vscode = require('vscode');
 import { runBulk } from '../core/bulk';
-import { renderCloudFormation, type GroupForCode } from '../core/cloudFormation';
+import { renderCloudFormation } from '../core/cloudFormation';
+import { copySummary, type GroupForCode } from '../core/codeCopy';
 import { inert } from '../core/displayText';
-import { renderTerraform } from '../core/terraform';
+import { terraformCopy } from '../core/terraform';
 import { bulkPace } from '../shared/bulkPace';
 import type { Deps } from '../shared/deps';
 import { resolveGroup } from '../shared/pickGroup';
@@ -45,14 +48,15 @@ export async function copyAsCode(deps: Deps, kind: 'cloudFormation' | 'terraform
   const failed = outcomes.find((o) => !o.ok);
   if (failed) throw failed.error;
   if (read.size < groups.length) return; // cancelled
-  // In the order of the selection, so the copy reads like the tree.
-  const ordered = groups.map((g) => read.get(g.name)!);
-  const text = kind === 'cloudFormation' ? renderCloudFormation(ordered) : renderTerraform(ordered);
-  await vscode.env.clipboard.writeText(text);
+  // Rendered in name order, whatever the order of the selection.
+  const copy = kind === 'cloudFormation' ? renderCloudFormation([...read.values()]) : terraformCopy([...read.values()]);
+  await vscode.env.clipboard.writeText(copy.text);
   const what = kind === 'cloudFormation' ? 'CloudFormation' : 'Terraform';
-  void vscode.window.showInformationMessage(
-    groups.length === 1
+  const copied =
+    read.size === 1
       ? vscode.l10n.t('Copied billing group {0} as {1}.', inert(groups[0].name), what)
-      : vscode.l10n.t('Copied {0} billing groups as {1}.', groups.length, what),
-  );
+      : vscode.l10n.t('Copied {0} billing groups as {1}.', read.size, what);
+  const summary = copySummary(kind, copy.notes);
+  if (summary) void vscode.window.showWarningMessage(`${copied} ${summary}`);
+  else void vscode.window.showInformationMessage(copied);
 }

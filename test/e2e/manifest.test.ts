@@ -5,7 +5,8 @@
 //                           Apply refuses it; Plan of a changed manifest opens the diff with the
 //                           summary; Apply confirms in a modal and writes; a second Apply writes
 //                           nothing; a manifest of another account is refused and then underlined
-//   2. copy as code         Copy as CloudFormation (two groups selected) and Copy as Terraform, pasted
+//   2. copy as code         Copy as CloudFormation (two groups selected; a tag with an empty value is
+//                           left out, and the notification says so) and Copy as Terraform, pasted
 //                           into an editor
 //   3. Restricted Mode      Plan works, Apply refuses with its sentence and sends nothing
 // With DOCS_SCREENSHOTS=1 the plan diff, the confirmation and the diagnostic are also saved as
@@ -14,7 +15,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ListThingsInBillingGroupCommand, type IoTClient } from '@aws-sdk/client-iot';
+import { ListThingsInBillingGroupCommand, TagResourceCommand, type IoTClient } from '@aws-sdk/client-iot';
 import { renderManifest } from '../../src/core/manifestRender';
 import { renderTerraform } from '../../src/core/terraform';
 import { MotoServer, startMoto } from '../support/moto';
@@ -251,17 +252,25 @@ test('manifest 1: export, schema diagnostic, plan diff, apply through the modal,
 
 test('manifest 2: Copy as CloudFormation (two groups) and Copy as Terraform, pasted into an editor', { timeout: 240_000 }, async () => {
   await freshFleet();
+  // A tag with an empty value: the IoT API takes it, a CloudFormation template cannot.
+  const tagging = testClient(layer.endpoint);
+  await tagging.send(new TagResourceCommand({ resourceArn: 'arn:aws:iot:us-east-1:123456789012:billinggroup/lab-prototypes', tags: [{ Key: 'owner', Value: '' }] }));
+  tagging.destroy();
+  layer.requests.length = 0;
   await withWorkbench('manifest 2 copy as code', scenarioOptions(), async ({ wb }) => {
     await wb.step('open the Billing Groups view', () => openView(wb));
 
-    const yaml = await wb.step('select two groups, Copy as CloudFormation', async () => {
+    const yaml = await wb.step('select two groups, Copy as CloudFormation: the empty tag is left out, and the notification says so', async () => {
       await wb.clickTreeItem('fleet-eu-west');
       await clickTreeItemWith(wb, 'lab-prototypes', ['Control']);
       await waitForTreeSelection(wb, ['fleet-eu-west', 'lab-prototypes']);
       await wb.runTreeItemContextMenu('lab-prototypes', 'Copy as CloudFormation');
-      await wb.waitForNotification('Copied 2 billing groups as CloudFormation.');
+      await wb.waitForNotification(
+        'Copied 2 billing groups as CloudFormation. Left out: 1 tag with an empty value (CloudFormation needs at least one character). See the comments in the copy.',
+      );
       return wb.waitForClipboard(/AWS::IoT::BillingGroup/);
     });
+    assert.match(yaml, /^ {6}# Tag "owner" left out: its value is empty, and CloudFormation needs a tag value of at least one character\.$/m);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const doc = (require('js-yaml') as { load(t: string): unknown }).load(yaml) as { Resources: Record<string, { Properties: Record<string, unknown> }> };
     const byName = new Map(Object.values(doc.Resources).map((r) => [r.Properties.BillingGroupName, r.Properties]));
