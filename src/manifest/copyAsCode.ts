@@ -15,14 +15,14 @@ import { isGroupNode, type GroupNode, type TreeNode } from '../tree/nodes';
 
 export async function copyAsCode(deps: Deps, kind: 'cloudFormation' | 'terraform', node?: unknown, nodes?: unknown): Promise<void> {
   let groups: GroupNode[] = Array.isArray(nodes) ? (nodes as TreeNode[]).filter(isGroupNode) : [];
-  if (isGroupNode(node) && !groups.some((g) => g.name === node.name)) groups = [node];
+  if (isGroupNode(node) && !groups.includes(node)) groups = [node];
   if (groups.length === 0) {
     const g = await resolveGroup(deps, node, vscode.l10n.t('Billing group to copy'));
     if (!g) return;
     groups = [g];
   }
   // A template deploys into one account and region: the groups of the clicked group's connection.
-  const session = groups[0].session;
+  const session = isGroupNode(node) ? node.session : groups[0].session;
   const others = groups.filter((g) => g.session !== session).length;
   if (others > 0) {
     void vscode.window.showWarningMessage(vscode.l10n.t('A template deploys into one account and region: only the groups of {0} are copied, {1} others are left out.', inert(session.label), others));
