@@ -5,7 +5,7 @@
 // server it starts is stopped at the end, on error and on Ctrl+C too.
 //
 // Run by `npm run bench` after `npm run package`, `npm run build:tests` and `node test/e2e/setup.mjs`.
-// Options: --no-workbench (skip measurements 3, 5, 6 and the costs panel), --no-costs (skip 8), --no-manifest (skip 7), --things (add 9: issue 12 at fleet scale; seeding takes minutes), --groups N (default 5000; budgets assume 5000).
+// Options: --no-workbench (skip measurements 3, 5, 6, 10 and the costs panel), --no-costs (skip 8), --no-manifest (skip 7), --no-connections (skip 10), --things (add 9: issue 12 at fleet scale; seeding takes minutes), --groups N (default 5000; budgets assume 5000).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,6 +16,7 @@ import { startMoto, type MotoServer } from '../test/support/moto';
 import { measureCodeLoad, type LoadResult } from './codeLoad';
 import { measureListing, seedGroups, type ListingResult } from './listing';
 import { measureManifest, type ManifestBenchResult } from './manifestBench';
+import { measureConnections, type ConnectionsBenchResult } from './connectionsBench';
 import { measureCosts, type CostsBenchResult } from './costsBench';
 import { kb, ms, round, within } from './stats';
 import { runThingsBench, type ThingsBenchResult } from './things';
@@ -258,6 +259,18 @@ async function main(): Promise<void> {
     costs = await within('the costs benchmark', 300_000, measureCosts({ repo: REPO, vsix: sz.snap.vsix, withWorkbench, log }));
   }
 
+  let connections: ConnectionsBenchResult | undefined;
+  let connectionsError: string | undefined;
+  if (withWorkbench && !args.includes('--no-connections')) {
+    log(`[${elapsed()}] 10. several connections: 10 connections of 500 groups each in the workbench, expanded in turn; calls per region; one region never answering`);
+    try {
+      connections = await within('the connections benchmark', 600_000, measureConnections({ log }));
+    } catch (e) {
+      connectionsError = String(e);
+      console.error(`bench: the connections measurement failed: ${connectionsError}`);
+    }
+  }
+
   let things: ThingsBenchResult | undefined;
   if (withThings) {
     log(`[${elapsed()}] 9. things without a billing group: 20,000 things in 100 groups (12,000 assigned), counted beside boto3; 1,000 paced assignments through the fault proxy`);
@@ -347,6 +360,17 @@ async function main(): Promise<void> {
     );
   } else rows.push(['9', 'things without a billing group at fleet scale', 'not measured', 'asked for with --things']);
 
+  if (connections) {
+    const h = connections.healthy;
+    const o = connections.oneHanging;
+    const each = (byRegion: Record<string, number>) => Object.values(byRegion).map(Math.round).join(', ');
+    rows.push(
+      ['10', `${connections.connections} connections × ${connections.groupsPerConnection} groups: expanding a connection → its first page drawn, median`, ms(h.medianMs), `slowest ${ms(h.maxMs)}; each (in order): ${each(h.byRegion)} ms`],
+      ['10', `the same with ${o.hangingRegion} never answering (expanded first): the other nine, median`, ms(o.medianMs), `slowest ${ms(o.maxMs)}; ratio to the healthy median ${round(o.medianMs / h.medianMs, 2)}; each: ${each(o.byRegion)} ms`],
+      ['10', 'ListBillingGroups calls to list every group of every connection', String(connections.calls), `expected Σ ⌈G_c/250⌉ = ${connections.expectedCalls}; per region ${JSON.stringify(Object.values(connections.callsByRegion))}`],
+    );
+  } else rows.push(['10', 'several connections', 'not measured', connectionsError ? connectionsError.split('\n')[0] : withWorkbench ? '--no-connections' : '--no-workbench']);
+
   const budgets: Budget[] = [
     { name: 'entry bundle', limit: '≤ 60 KB', measured: kb(sz.entryBytes), pass: sz.entryBytes <= 60 * 1024 && !sz.entryHasSdk },
     { name: 'entry code-load, median', limit: '≤ 10 ms', measured: ms(entryLoad.medianMs), pass: entryLoad.medianMs <= 10 },
@@ -394,6 +418,26 @@ async function main(): Promise<void> {
   console.log(
     `\n## Benchmark (${mach.cpu}, ${mach.cores} cores, ${mach.memoryGb} GB, Node ${mach.node}, ${mach.date.slice(0, 10)}; ` +
       `load average ${mach.loadAverageAtStart[0]} at the start, ${round(os.loadavg()[0], 2)} at the end)\n`,
+  );
+  budgets.push(
+    {
+      name: 'first page of each expanded connection (10 × 500 groups)',
+      limit: '≤ 1.5 s',
+      measured: connections ? `slowest ${ms(connections.healthy.maxMs)}` : 'not measured',
+      pass: connections ? connections.healthy.maxMs <= 1500 : undefined,
+    },
+    {
+      name: 'first page of each other connection, one never answering',
+      limit: '≤ 1.5 s',
+      measured: connections ? `slowest ${ms(connections.oneHanging.maxMs)}` : 'not measured',
+      pass: connections ? connections.oneHanging.maxMs <= 1500 : undefined,
+    },
+    {
+      name: 'ListBillingGroups calls, 10 connections × 500 groups',
+      limit: 'exactly Σ ⌈G_c/250⌉',
+      measured: connections ? `${connections.calls} (expected ${connections.expectedCalls})` : 'not measured',
+      pass: connections ? connections.calls === connections.expectedCalls && Object.values(connections.callsByRegion).every((c) => c === Math.ceil(connections!.groupsPerConnection / 250)) : undefined,
+    },
   );
   if (things) {
     const c = things.counting;
@@ -449,6 +493,7 @@ async function main(): Promise<void> {
       : { error: wbError ?? 'skipped (--no-workbench)' },
     manifest: manifest ?? 'skipped (--no-manifest)',
     costs: costs ?? 'skipped (--no-costs)',
+    connections: connections ?? connectionsError ?? 'skipped',
     things: things ?? 'skipped (without --things)',
     budgets: budgets.map((b) => ({ ...b, result: b.pass === undefined ? 'not measured' : b.pass ? 'pass' : 'miss' })),
   };

@@ -30,6 +30,16 @@ export interface GroupCostText {
   tooltip: string;
 }
 
+/** What a drag carries (serialised): a thing of a group, or a contributed node, with its connection's id. */
+type DraggedThing = { kind: 'thing'; name: string; group: string; session: string } | { kind: 'contributed'; id: string; session: string };
+
+function isDraggedThing(x: unknown): x is DraggedThing {
+  if (typeof x !== 'object' || x === null) return false;
+  const d = x as Record<string, unknown>;
+  if (typeof d.session !== 'string') return false;
+  return d.kind === 'thing' ? typeof d.name === 'string' && typeof d.group === 'string' : d.kind === 'contributed' && typeof d.id === 'string';
+}
+
 /** A group by connection and name (a node, or what a command knows of one). */
 export interface GroupRef {
   readonly session: Session;
@@ -336,30 +346,35 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
   // --- drag and drop: move things between groups ---
 
   handleDrag(source: readonly TreeNode[], data: vscode.DataTransfer): void {
-    // The value is serialised: a contributed node travels as its id and connection (it holds its owner).
-    const things: unknown[] = [
-      ...source.filter(isThingNode),
-      ...source.filter(isContributedNode).filter((n) => n.owner.canDrag(n)).map((n) => ({ kind: n.kind, id: n.id, session: n.session.id })),
+    // The value is serialised (JSON): nodes travel as plain data (a node holds its connection, a
+    // contributed node its owner), and are found again on drop.
+    const dragged: DraggedThing[] = [
+      ...source.filter(isThingNode).map((t): DraggedThing => ({ kind: 'thing', name: t.name, group: t.group.name, session: t.group.session.id })),
+      ...source.filter(isContributedNode).filter((n) => n.owner.canDrag(n)).map((n): DraggedThing => ({ kind: 'contributed', id: n.id, session: n.session.id })),
     ];
-    if (things.length > 0) data.set(THING_MIME, new vscode.DataTransferItem(things));
+    if (dragged.length > 0) data.set(THING_MIME, new vscode.DataTransferItem(dragged));
   }
 
   async handleDrop(target: TreeNode | undefined, data: vscode.DataTransfer): Promise<void> {
     const targetGroup = isGroupNode(target) ? target : isThingNode(target) ? target.group : undefined;
     const item = data.get(THING_MIME);
-    if (!targetGroup || !item) return;
-    const dragged = item.value as Array<TreeNode | { kind: 'contributed'; id: string; session: string }>;
+    if (!targetGroup || !item || !Array.isArray(item.value)) return;
+    const dragged = (item.value as unknown[]).filter(isDraggedThing);
     // A thing lives in one account and region: it can join only a group of its own connection.
-    const foreign = dragged.filter((n) => (isThingNode(n) ? n.group.session : n.kind === 'contributed' ? this.connections.get((n as { session: string }).session) : undefined) !== targetGroup.session);
-    if (foreign.length > 0) {
+    if (dragged.some((d) => d.session !== targetGroup.session.id)) {
       void vscode.window.showWarningMessage(
         vscode.l10n.t('A thing can join only a billing group of its own account and region: the things dragged are not in {0}, the connection of {1}. Nothing was changed.', inert(targetGroup.session.label), inert(targetGroup.name)),
       );
       return;
     }
-    const contributed = dragged.filter((n) => n.kind === 'contributed').map((n) => (n as { id: string }).id);
+    const contributed = dragged.flatMap((d) => (d.kind === 'contributed' ? [d.id] : []));
     if (contributed.length > 0) await this.treeOf(targetGroup.session).contribution?.drop(contributed, targetGroup);
-    const things = dragged.filter(isThingNode).filter((t) => t.group.name !== targetGroup.name);
+    const tree = this.treeOf(targetGroup.session);
+    const things = dragged.flatMap((d): ThingNode[] => {
+      if (d.kind !== 'thing' || d.group === targetGroup.name) return [];
+      const group = tree.find(d.group) ?? { kind: 'group', name: d.group, arn: '', session: targetGroup.session };
+      return [{ kind: 'thing', name: d.name, group }];
+    });
     if (things.length === 0) return;
     await this.confirmMove(things, targetGroup);
   }

@@ -197,6 +197,8 @@ export interface ProxiedRequest {
   body: unknown;
   /** The access key id the SigV4 Authorization header was signed with. */
   signedWith: string | undefined;
+  /** The region of the SigV4 credential scope (Credential=KEY/DATE/REGION/SERVICE/aws4_request). */
+  region: string | undefined;
   /** Date.now() when the request was complete: lets load tests check pacing. */
   at: number;
 }
@@ -371,6 +373,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       operation: iotOperation(method, url.pathname) ?? (typeof req.headers['x-amz-target'] === 'string' ? req.headers['x-amz-target'].split('.').pop() : undefined),
       body: parseBody(raw),
       signedWith: /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1],
+      region: /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1],
       at: Date.now(),
     };
     const event: ProxyEvent = { request: info, outcome: 'forwarded', reachedUpstream: false };

@@ -36,7 +36,22 @@ const CONTRACT = [
   'iotBillingGroups.applyManifest',
   'iotBillingGroups.copyAsCloudFormation',
   'iotBillingGroups.copyAsTerraform',
+  // several connections (issue 17)
+  'iotBillingGroups.addConnection',
+  'iotBillingGroups.removeConnection',
+  'iotBillingGroups.addOrganizationAccounts',
 ];
+
+/** Polls `check` until it holds (the tree reloads asynchronously after a settings change). */
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 interface TestingApi {
   listRoot(): Promise<Array<{ kind: string; name?: string }>>;
@@ -68,5 +83,28 @@ describe('AWS IoT Billing Groups in the extension host', () => {
     await vscode.commands.executeCommand('iotBillingGroups.refresh');
     const nodes = await api.listRoot();
     assert.ok(nodes.some((n) => n.kind === 'group' && n.name === 'from-vscode-suite'), JSON.stringify(nodes));
+  });
+
+  it('with iotBillingGroups.connections set, each connection is a root item; cleared, the groups are the root again', async () => {
+    const endpoint = process.env.IOTBG_TEST_MOTO;
+    const config = vscode.workspace.getConfiguration('iotBillingGroups');
+    await config.update('connections', [{ profile: 'default', region: 'eu-west-1', endpoint }], vscode.ConfigurationTarget.Global);
+    try {
+      const roots = await eventually('two connection roots', async () => {
+        const nodes = await api.listRoot();
+        return nodes.length === 2 && nodes.every((n) => n.kind === 'connection') ? nodes : undefined;
+      });
+      assert.deepEqual(roots.map((n) => n.name), ['default @ us-east-1', 'default @ eu-west-1']);
+      // A bad entry is left out (and said in the log), the others stay.
+      await config.update('connections', [{ profile: 'default', region: 'Ireland' }, { profile: 'default', region: 'eu-west-1', endpoint }], vscode.ConfigurationTarget.Global);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.deepEqual((await api.listRoot()).map((n) => n.name), ['default @ us-east-1', 'default @ eu-west-1']);
+    } finally {
+      await config.update('connections', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await eventually('the groups at the root again', async () => {
+      const nodes = await api.listRoot();
+      return nodes.some((n) => n.kind === 'group' && n.name === 'from-vscode-suite') ? nodes : undefined;
+    });
   });
 });
