@@ -104,6 +104,9 @@ function unknownOperation(e: unknown): boolean {
   if (status === 501) return true;
   // A route the endpoint does not have: 404 that is not the service's ResourceNotFoundException.
   if (status === 404 && name !== 'ResourceNotFoundException') return true;
+  // A server error whose body is no AWS error at all (an HTML page the SDK cannot read): how moto
+  // answers operations it has not implemented. AWS's own InternalFailureException is JSON.
+  if (status !== undefined && status >= 500 && (name === 'SyntaxError' || /Deserialization/i.test(String((e as { message?: unknown }).message ?? '')))) return true;
   return false;
 }
 

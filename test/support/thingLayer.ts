@@ -12,8 +12,9 @@
 //                             forgets it. moto ignores the type.
 //   - ListThingPrincipalsV2   moto answers without thingPrincipalType: here each object gets the type
 //                             it was attached with. With `principalsV2: false` the layer answers as an
-//                             endpoint that does not know the operation (HTTP 404, UnknownOperationException,
-//                             or with `v2Unknown: 'html404'` a bare 404 page), as older emulators do.
+//                             endpoint that does not know the operation (HTTP 404, UnknownOperationException;
+//                             with `v2Unknown: 'html404'` a bare 404 page; with 'html500' the HTML
+//                             500 page moto answers for operations it has not implemented).
 // The layer's own reads and writes go to `direct` (moto itself), never through the upstream, so a
 // recording layer behind it (tagLayer.ts) records only what the extension sent.
 // Not modelled: the seconds AWS takes to show a membership change (moto shows it at once), and AWS
@@ -35,8 +36,8 @@ export interface ThingLayerOptions {
   direct?: string;
   /** false: ListThingPrincipalsV2 is answered as an unknown operation. Default true. */
   principalsV2?: boolean;
-  /** How an unknown V2 is answered: 404 UnknownOperationException (default) or a bare 404 HTML page. */
-  v2Unknown?: 'unknownOperation' | 'html404';
+  /** How an unknown V2 is answered: 404 UnknownOperationException (default), a bare 404 HTML page, or an HTML 500 page. */
+  v2Unknown?: 'unknownOperation' | 'html404' | 'html500';
 }
 
 export interface ThingLayer {
@@ -113,12 +114,16 @@ export async function startThingLayer(upstream: string, options: ThingLayerOptio
     const pass = async (): Promise<UpstreamResponse> => forward(upstreamUrl, { method, path, headers: req.headers, body: raw });
 
     if (operation === 'ListThingPrincipalsV2' && !principalsV2) {
-      if (v2Unknown === 'html404') {
-        const body = '<!doctype html><title>404 Not Found</title><h1>Not Found</h1>';
-        res.writeHead(404, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      if (v2Unknown === 'unknownOperation') {
+        sendAwsError(res, 404, 'UnknownOperationException', 'Unknown operation ListThingPrincipalsV2');
+        record(404, 'thingLayer');
+      } else {
+        const status = v2Unknown === 'html404' ? 404 : 500;
+        const body = `<!doctype html><title>${status}</title><h1>${status === 404 ? 'Not Found' : 'Internal Server Error'}</h1>`;
+        res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body) });
         res.end(body);
-      } else sendAwsError(res, 404, 'UnknownOperationException', 'Unknown operation ListThingPrincipalsV2');
-      record(404, 'thingLayer');
+        record(status, 'thingLayer');
+      }
       return;
     }
 
