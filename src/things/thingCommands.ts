@@ -12,7 +12,7 @@ import { isThingNode } from '../tree/nodes';
 import type { Deps } from '../shared/deps';
 import { bulkPace } from '../shared/bulkPace';
 import { resolveGroup } from '../shared/pickGroup';
-import { pickGroupThing } from './groupThingPick';
+import type { pickGroupThing } from './groupThingPick';
 
 interface ThingItem extends vscode.QuickPickItem {
   thing?: string;
@@ -91,7 +91,11 @@ export interface MembershipListener {
   unassigned(things: Iterable<string>, group: string): void;
 }
 
-export function registerThingCommands(deps: Deps, membership?: MembershipListener): vscode.Disposable[] {
+/**
+ * `groupThingPick`: Remove Thing's pick of a group's things (in dist/things.js, loaded when the
+ * palette's Remove Thing first asks for a thing).
+ */
+export function registerThingCommands(deps: Deps, membership?: MembershipListener, groupThingPick?: () => typeof pickGroupThing): vscode.Disposable[] {
   const { provider, session, log } = deps;
 
   /** Moves or adds `things` into `target`, telling the person first about things that leave another group. */
@@ -195,7 +199,8 @@ export function registerThingCommands(deps: Deps, membership?: MembershipListene
         return;
       }
       // 250 at a time with Load more… (a group may hold hundreds of thousands), or a typed name.
-      const picked = await pickGroupThing({
+      if (!groupThingPick) return;
+      const picked = await groupThingPick()({
         title: vscode.l10n.t('Remove a Thing from {0}', inert(group.name)),
         placeholder: vscode.l10n.t('Pick a thing, or type its name (listed 250 at a time)'),
         first,
