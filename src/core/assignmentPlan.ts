@@ -142,10 +142,13 @@ export function describePlan(
     plan.move
       ? `${formatCount(plan.inOtherGroups.length)} in other billing groups will move`
       : `${formatCount(plan.inOtherGroups.length)} in other billing groups stay there`,
-    calls.things > 0
-      ? `${plural(calls.things, 'thing')} to send: ${plural(calls.total, 'call')} (a DescribeThing check and one AddThingToBillingGroup each), ${describeDuration(secondsAtPace(calls.things, perSecond))} at ${formatCount(perSecond)} things (${formatCount(2 * perSecond)} calls) a second`
-      : 'Nothing to send',
   ];
+  if (calls.things > 0)
+    lines.push(
+      `${plural(calls.things, 'thing')} to send: ${plural(calls.total, 'call')}, ${describeDuration(secondsAtPace(calls.things, perSecond))} at ${formatCount(perSecond)} things (${formatCount(2 * perSecond)} calls) a second`,
+      'Per thing: a DescribeThing check, then one AddThingToBillingGroup (a move too)',
+    );
+  else lines.push('Nothing to send');
   if (read) lines.push(`Membership ${read.how === 'counted' ? 'counted' : 'looked up'} ${describeAge(now - read.at)}; each thing is checked again just before its add`);
   const groups = plan.leaving.slice(0, 10).map((l) => `"${l.group}" (${formatCount(l.count)})`);
   const more = plan.leaving.length > 10 ? `, and ${plural(plan.leaving.length - 10, 'more group')}` : '';

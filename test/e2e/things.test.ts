@@ -273,7 +273,7 @@ test('things 2: bulk sources, the preview and its move checkbox, and a repeated 
       const text = await waitForPreview(
         wb,
         'warehouse-scanners',
-        /3 things will be added to "warehouse-scanners" 0 already in it \(skipped\) 0 in other billing groups stay there 3 things to send: 6 calls \(a DescribeThing check and one AddThingToBillingGroup each\), a moment at 8 things \(16 calls\) a second/,
+        /3 things will be added to "warehouse-scanners" 0 already in it \(skipped\) 0 in other billing groups stay there 3 things to send: 6 calls, a moment at 8 things \(16 calls\) a second Per thing: a DescribeThing check, then one AddThingToBillingGroup/,
       );
       // Three things of the type, five groups: one DescribeThing each is fewer calls than a count.
       assert.match(text, /Membership looked up (just now|\d+ seconds ago); each thing is checked again just before its add/);

@@ -48,13 +48,14 @@ describe('planAssignment', () => {
       '1 thing will be added to "target"',
       '1 already in it (skipped)',
       '3 in other billing groups will move',
-      '4 things to send: 8 calls (a DescribeThing check and one AddThingToBillingGroup each), a moment at 8 things (16 calls) a second',
+      '4 things to send: 8 calls, a moment at 8 things (16 calls) a second',
+      'Per thing: a DescribeThing check, then one AddThingToBillingGroup (a move too)',
       'Membership counted 2 minutes ago; each thing is checked again just before its add',
     ]);
     assert.equal(d.summary, `${d.lines.join('. ')}.`);
     assert.equal(d.moveDetail, 'They leave "g1" (2), "g2" (1).');
     assert.deepEqual(describePlan(planAssignment('t', [], () => undefined, false), 8).lines.slice(3), ['Nothing to send']);
-    assert.equal(describePlan(plan, 8, { how: 'lookedUp', at: now }, now).lines[4], 'Membership looked up just now; each thing is checked again just before its add');
+    assert.equal(describePlan(plan, 8, { how: 'lookedUp', at: now }, now).lines[5], 'Membership looked up just now; each thing is checked again just before its add');
   });
 
   it('property: every distinct thing lands in exactly one bucket; the run sends adds (+ moves when ticked), two calls each', () => {
