@@ -30,10 +30,14 @@ export function register(deps: Deps): vscode.Disposable[] {
     view.onDidCollapseElement((e) => e.element === stub.root && stub.setExpanded(false)),
     vscode.commands.registerCommand(LOAD_MORE_COMMAND, () => feature?.tree.loadMore()),
     vscode.commands.registerCommand(RECOUNT_COMMAND, () => feature?.tree.recount()),
-    ...registerThingCommands(deps, {
-      assigned: (things, group) => feature?.model.assigned(things, group),
-      unassigned: (things, group) => feature?.model.unassigned(things, group),
-    }),
+    ...registerThingCommands(
+      deps,
+      {
+        assigned: (things, group) => feature?.model.assigned(things, group),
+        unassigned: (things, group) => feature?.model.unassigned(things, group),
+      },
+      () => lazy().pickGroupThing,
+    ),
     vscode.commands.registerCommand('iotBillingGroups.assignThings', guard(failed, (arg?: unknown) => lazy().assignThings(arg))),
     vscode.commands.registerCommand('iotBillingGroups.assignToBillingGroup', guard(failed, (node?: unknown, nodes?: unknown[]) => lazy().assignToGroup(node, nodes))),
     vscode.commands.registerCommand('iotBillingGroups.checkAttribution', guard(vscode.l10n.t('Checking cost attribution failed'), (arg?: unknown) => lazy().checkAttribution(arg))),

@@ -5,6 +5,7 @@ import type { Deps } from '../shared/deps';
 import type { TreeNode } from '../tree/nodes';
 import { assignCommands, type AssignCommands } from './assignThings';
 import { attributionCommand } from './checkAttribution';
+import { pickGroupThing } from './groupThingPick';
 import { ReportDocuments } from './reportDocument';
 import { UnassignedModel } from './unassignedModel';
 import { UnassignedTree, type UnassignedNode } from './unassignedTree';
@@ -13,6 +14,8 @@ export interface ThingsFeature extends AssignCommands {
   model: UnassignedModel;
   tree: UnassignedTree;
   checkAttribution: (arg?: unknown) => Promise<void>;
+  /** Remove Thing's pick of a group's things, 250 at a time (src/things/groupThingPick.ts). */
+  pickGroupThing: typeof pickGroupThing;
   dispose(): void;
 }
 
@@ -32,6 +35,7 @@ export function createThingsFeature(deps: Deps, root: UnassignedNode, changed: (
     model,
     tree,
     checkAttribution: attributionCommand(deps, reports),
+    pickGroupThing,
     dispose: () => {
       reports.dispose();
       model.dispose();
