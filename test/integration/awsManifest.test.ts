@@ -5,7 +5,7 @@
 // reported as created, once; throttling is ridden out.
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateThingCommand, type IoTClient } from '@aws-sdk/client-iot';
+import { CreateThingCommand, UpdateBillingGroupCommand, type IoTClient } from '@aws-sdk/client-iot';
 import { createAwsLayer, isAwsProblem, manifestReader, manifestWriter, type AwsLayer, type BillingGroupService, type CallLog } from '../../src/aws/index';
 import { parseManifest, type Manifest } from '../../src/core/manifest';
 import { applyPlan, type ApplyPace } from '../../src/core/manifestApply';
@@ -166,6 +166,37 @@ describe('manifest against moto (tag and version layers, fault proxy)', () => {
     ]);
     assert.equal(count('TagResource') + count('UntagResource'), 0, 'no tag written over their change');
     assert.deepEqual(tags.tagsOf('arn:aws:iot:us-east-1:123456789012:billinggroup/lab-prototypes').map((t) => t.Key).sort(), ['added', 'env']);
+  });
+
+  it('Apply sends the version it read with the description update and the delete: a group someone else updated since the plan is not overwritten or deleted', async () => {
+    // The version layer compares expectedVersion with the group's version for UpdateBillingGroup and
+    // DeleteBillingGroup, as AWS does: an Apply that sent no version would overwrite and delete here.
+    const manifest = parse(`{"account": "123456789012", "region": "us-east-1", "prune": true, "groups": {
+      "fleet-eu-west": { "description": "ours" }, "fleet-us-east": { "description": "also ours" },
+      "greenhouse-sensors": {}, "lab-prototypes": {}
+    }}`);
+    const p = await plan(manifest);
+    assert.deepEqual(p.descriptions.map((d) => [d.group, d.expectedVersion]), [['fleet-eu-west', 1], ['fleet-us-east', 1]]);
+    assert.deepEqual(p.deletes.map((d) => [d.group, d.expectedVersion]), [['warehouse-scanners', 1]]);
+    // A colleague, after the plan: one description and the group to delete change (version 2).
+    const colleague = testClient(versions.endpoint);
+    try {
+      await colleague.send(new UpdateBillingGroupCommand({ billingGroupName: 'fleet-eu-west', billingGroupProperties: { billingGroupDescription: 'theirs' } }));
+      await colleague.send(new UpdateBillingGroupCommand({ billingGroupName: 'warehouse-scanners', billingGroupProperties: { billingGroupDescription: 'still used' } }));
+    } finally {
+      colleague.destroy();
+    }
+    const sentBefore = versions.updates.length;
+    const report = await applyPlan(p, manifestWriter(svc), { ...PACE, concurrency: 1 });
+    assert.deepEqual(
+      report.entries.map((e) => `${e.group} ${e.action}: ${e.outcome}`),
+      ['fleet-eu-west set description: changed', 'fleet-us-east set description: done', 'warehouse-scanners delete: changed'],
+    );
+    assert.deepEqual(versions.updates.slice(sentBefore).map((u) => [u.group, u.expectedVersion, u.status]), [['fleet-eu-west', 1, 409], ['fleet-us-east', 1, 200]]);
+    assert.deepEqual(versions.deletes.map((d) => [d.group, d.expectedVersion, d.status]), [['warehouse-scanners', 1, 409]]);
+    const after = parse(await exported(false));
+    assert.equal(after.groups.find((g) => g.name === 'fleet-eu-west')?.description, 'theirs', 'their description stays');
+    assert.equal(after.groups.find((g) => g.name === 'warehouse-scanners')?.description, 'still used', 'their group stays');
   });
 
   it('a create whose response is lost is reported as created, once', async () => {
