@@ -6,7 +6,7 @@
 // The plan converges: running Apply again after an interruption finishes the job.
 import { runBulk, type BulkOptions } from './bulk';
 import type { AddThingStep, Plan } from './manifestPlan';
-import { sameMembers, tagsEqual } from './manifestPlan';
+import { sameMembers, tagsEqual, userTags } from './manifestPlan';
 import type { Tag } from './types';
 
 export interface ManifestWriter {
@@ -160,7 +160,7 @@ export async function applyPlan(plan: Plan, writer: ManifestWriter, pace: ApplyP
       action: 'set tags',
       run: async () => {
         const arn = arns.get(t.group) ?? '';
-        const now = await writer.readTags(arn, signal);
+        const now = userTags(await writer.readTags(arn, signal));
         if (!tagsEqual(now, t.expected)) throw new ChangedSincePlan('its tags differ');
         if (t.set.length > 0 || t.remove.length > 0) await write(writer.writeTags(arn, t.set, t.remove, signal));
       },

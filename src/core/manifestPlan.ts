@@ -1,6 +1,7 @@
 // From a manifest and what was read of the account, the plan: what to create, update, tag, move and
 // delete, in the order Apply carries it out. Pure; the same plan drives the diff, the summary, the
 // confirmation and Apply.
+import { isAwsManagedTagKey } from './limits';
 import type { Manifest, ManifestGroup } from './manifest';
 import type { Tag } from './types';
 
@@ -102,6 +103,11 @@ export interface PlanSummary {
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The tags a caller manages: AWS-managed ones (aws:…) are left out of every comparison and write. */
+export function userTags(tags: readonly Tag[]): Tag[] {
+  return tags.filter((t) => !isAwsManagedTagKey(t.key));
+}
+
 export function tagsEqual(a: readonly Tag[], b: readonly Tag[]): boolean {
   if (a.length !== b.length) return false;
   const m = new Map(a.map((t) => [t.key, t.value]));
@@ -200,7 +206,8 @@ function planExisting(
   if (g.description !== undefined && g.description !== (have.description ?? ''))
     plan.descriptions.push(withDefined({ group: g.name, from: have.description ?? '', to: g.description, expectedVersion: have.version }));
   if (g.tags) {
-    const existing = have.tags ?? [];
+    // AWS-managed tags are not the manifest's to change (it cannot even name them): left out.
+    const existing = userTags(have.tags ?? []);
     const haveMap = new Map(existing.map((t) => [t.key, t.value]));
     const want = new Map(g.tags.map((t) => [t.key, t.value]));
     const set = g.tags.filter((t) => haveMap.get(t.key) !== t.value);

@@ -3,7 +3,7 @@
 // not through JSON.stringify of an object, so that group names and tag keys such as "__proto__" are
 // plain keys like any other.
 import type { Manifest, ManifestGroup } from './manifest';
-import { prunes, type AccountState } from './manifestPlan';
+import { prunes, userTags, type AccountState } from './manifestPlan';
 import type { Tag } from './types';
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -48,13 +48,14 @@ export function renderManifest(m: Manifest): string {
 /**
  * Export: every group of the account sorted by name with its description and tags sorted by key
  * (and its things, sorted), plus account and region. No "$schema": it would replace the
- * contributed schema. Needs a state where every group was read in full.
+ * contributed schema; no AWS-managed tag (aws:…). Needs a state where every group was read in full.
  */
 export function exportManifest(state: AccountState, options: { things: boolean }): Manifest {
   const groups = [...state.groups]
     .sort((a, b) => byName(a.name, b.name))
     .map((g): ManifestGroup => {
-      const out: ManifestGroup = { name: g.name, description: g.description ?? '', tags: [...(g.tags ?? [])].sort((a, b) => byName(a.key, b.key)) };
+      // AWS-managed tags (aws:…) are not written: a manifest cannot hold them, and Apply leaves them be.
+      const out: ManifestGroup = { name: g.name, description: g.description ?? '', tags: userTags(g.tags ?? []).sort((a, b) => byName(a.key, b.key)) };
       if (options.things) out.things = [...(g.things ?? [])].sort(byName);
       return out;
     });
@@ -91,14 +92,14 @@ export function accountAsManifest(manifest: Manifest, state: AccountState): Mani
     if (!have) continue;
     const out: ManifestGroup = { name: g.name };
     if (g.description !== undefined) out.description = have.description ?? '';
-    if (g.tags !== undefined) out.tags = inOrderOf(g.tags.map((t) => t.key), have.tags ?? [], (t) => t.key);
+    if (g.tags !== undefined) out.tags = inOrderOf(g.tags.map((t) => t.key), userTags(have.tags ?? []), (t) => t.key);
     if (g.things !== undefined) out.things = inOrderOf(g.things, have.things ?? [], (t) => t);
     groups.push(out);
   }
   if (prunes(manifest)) {
     const named = new Set(manifest.groups.map((g) => g.name));
     for (const g of [...state.groups].sort((a, b) => byName(a.name, b.name)))
-      if (!named.has(g.name)) groups.push({ name: g.name, description: g.description ?? '', tags: [...(g.tags ?? [])].sort((a, b) => byName(a.key, b.key)) });
+      if (!named.has(g.name)) groups.push({ name: g.name, description: g.description ?? '', tags: userTags(g.tags ?? []).sort((a, b) => byName(a.key, b.key)) });
   }
   const m: Manifest = { prune: manifest.prune, groups };
   if (manifest.account !== undefined) m.account = state.account ?? manifest.account;

@@ -1,11 +1,11 @@
-// The manifest against moto: the real SDK over HTTP through the fault proxy, the version layer
-// (DescribeBillingGroup versions, VersionConflict on demand) and the tag layer (the tag operations
-// moto lacks). Plan reads only what it needs; Apply converges and a second Apply sends no write; a
+// The manifest against moto: the real SDK over HTTP through the fault proxy, the AWS semantics layer
+// (an add moves the thing; aws: tags refused; at most 50 tags), the version layer (versions kept and
+// compared as AWS does) and the tag layer (the tag operations moto lacks). Plan reads only what it needs; Apply converges and a second Apply sends no write; a
 // group changed since the plan stops and the others go on; a create whose response is lost is
 // reported as created, once; throttling is ridden out.
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateThingCommand, UpdateBillingGroupCommand, type IoTClient } from '@aws-sdk/client-iot';
+import { CreateThingCommand, TagResourceCommand, UpdateBillingGroupCommand, type IoTClient } from '@aws-sdk/client-iot';
 import { createAwsLayer, isAwsProblem, manifestReader, manifestWriter, type AwsLayer, type BillingGroupService, type CallLog } from '../../src/aws/index';
 import { parseManifest, type Manifest } from '../../src/core/manifest';
 import { applyPlan, type ApplyPace } from '../../src/core/manifestApply';
@@ -18,6 +18,7 @@ import { startMoto, type MotoServer } from '../support/moto';
 import { SAMPLE_GROUPS, seedSampleFleet, testClient } from '../support/seed';
 import { startTagLayer, type TagLayer } from '../support/tagLayer';
 import { startVersionLayer, type VersionLayer } from '../support/versionLayer';
+import { startAwsSemanticsLayer, type AwsSemanticsLayer } from '../support/awsSemanticsLayer';
 
 const WRITES = ['CreateBillingGroup', 'UpdateBillingGroup', 'DeleteBillingGroup', 'TagResource', 'UntagResource', 'AddThingToBillingGroup', 'RemoveThingFromBillingGroup'];
 const PACE: ApplyPace = {
@@ -36,6 +37,7 @@ describe('manifest against moto (tag and version layers, fault proxy)', () => {
   let moto: MotoServer;
   let tags: TagLayer;
   let versions: VersionLayer;
+  let semantics: AwsSemanticsLayer;
   let proxy: FaultProxy;
   let aws: AwsHome;
   let layer: AwsLayer;
@@ -53,7 +55,9 @@ describe('manifest against moto (tag and version layers, fault proxy)', () => {
     moto = await startMoto();
     tags = await startTagLayer(moto.endpoint);
     versions = await startVersionLayer(tags.endpoint);
-    proxy = await startFaultProxy(versions.endpoint);
+    // AWS's rules moto lacks: an add moves the thing; aws: tags are refused; 50 tags at most.
+    semantics = await startAwsSemanticsLayer(versions.endpoint, { moto: moto.endpoint });
+    proxy = await startFaultProxy(semantics.endpoint);
     aws = makeAwsHome();
     layer = createAwsLayer({ env: aws.env(), log: (e) => calls.push(e), client: { maxAttempts: 3, connectionTimeoutMs: 1000, requestTimeoutMs: 5000 } });
     svc = layer.service(await layer.resolveConnection({ profile: 'default', region: 'us-east-1', endpoint: proxy.endpoint }));
@@ -63,6 +67,7 @@ describe('manifest against moto (tag and version layers, fault proxy)', () => {
     await moto.reset();
     tags.clear();
     versions.clear();
+    semantics.clear();
     await seedSampleFleet(tags.endpoint);
     proxy.reset();
     calls.length = 0;
@@ -72,6 +77,7 @@ describe('manifest against moto (tag and version layers, fault proxy)', () => {
     direct?.destroy();
     layer?.dispose();
     await proxy?.stop();
+    await semantics?.stop();
     await versions?.stop();
     await tags?.stop();
     await moto?.stop();
@@ -197,6 +203,27 @@ describe('manifest against moto (tag and version layers, fault proxy)', () => {
     const after = parse(await exported(false));
     assert.equal(after.groups.find((g) => g.name === 'fleet-eu-west')?.description, 'theirs', 'their description stays');
     assert.equal(after.groups.find((g) => g.name === 'warehouse-scanners')?.description, 'still used', 'their group stays');
+  });
+
+  it('a group CloudFormation made (aws: tags): Export leaves them out and parses; Plan of it is empty; Apply never sends an aws: key', async () => {
+    const arn = 'arn:aws:iot:us-east-1:123456789012:billinggroup/fleet-eu-west';
+    // CloudFormation's own tags, put straight into the tag layer (no caller could send them).
+    await direct.send(new TagResourceCommand({ resourceArn: arn, tags: [{ Key: 'aws:cloudformation:stack-name', Value: 'fleet' }, { Key: 'aws:cloudformation:logical-id', Value: 'FleetEuWest' }] }));
+    const text = await exported();
+    assert.equal(text.includes('aws:'), false, text);
+    const manifest = parse(text);
+    proxy.reset();
+    assert.ok(isEmptyPlan(await plan(manifest)));
+    // The manifest drops the user's tags: only those go, in one UntagResource without the aws: keys.
+    const bare = parse('{"groups": {"fleet-eu-west": {"tags": {}}}}');
+    const report = await apply(bare);
+    assert.deepEqual(report.entries.map((e) => `${e.action}: ${e.outcome}`), ['set tags: done']);
+    assert.deepEqual(proxy.forwarded().filter((r) => r.operation === 'UntagResource').map((r) => r.body), [{ resourceArn: arn, tagKeys: ['costCenter', 'env'] }]);
+    assert.equal(count('TagResource'), 0);
+    assert.deepEqual(semantics.refused, []);
+    assert.deepEqual(tags.tagsOf(arn).map((t) => t.Key).sort(), ['aws:cloudformation:logical-id', 'aws:cloudformation:stack-name']);
+    proxy.reset();
+    assert.ok(isEmptyPlan(await plan(bare)), 'the aws: tags left do not make the group differ');
   });
 
   it('a create whose response is lost is reported as created, once', async () => {

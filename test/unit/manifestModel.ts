@@ -22,12 +22,40 @@ const tagsArb: fc.Arbitrary<Tag[]> = fc
   .uniqueArray(fc.tuple(fc.constantFrom(...TAG_KEYS), fc.constantFrom(...TEXT)), { selector: ([k]) => k, maxLength: 4 })
   .map((pairs) => pairs.map(([key, value]) => ({ key, value })));
 
+/**
+ * Tags AWS itself puts on a resource (CloudFormation's stack tags): AWS-managed, so no caller may
+ * set, change or remove them, and a manifest cannot name them.
+ */
+export const AWS_TAGS: readonly Tag[] = [
+  { key: 'aws:cloudformation:stack-name', value: 'fleet' },
+  { key: 'aws:cloudformation:logical-id', value: 'BillingGroupFleet' },
+  { key: 'AWS:Weird-Case', value: 'reserved in any case' },
+];
+
+/** An account group's tags: the user's, and sometimes AWS-managed ones among them. */
+const accountTagsArb: fc.Arbitrary<Tag[]> = fc
+  .tuple(tagsArb, fc.subarray([...AWS_TAGS]), fc.nat())
+  .map(([user, aws, at]) => {
+    const out = [...user];
+    out.splice(at % (out.length + 1), 0, ...aws.map((t) => ({ ...t })));
+    return out;
+  });
+
+/** AWS refuses a tag call that names an AWS-managed key (the aws: prefix is reserved in any letter case). */
+export class ReservedTagKey extends Error {
+  constructor(key: string) {
+    super(`Tag key ${key} uses the reserved prefix aws:.`);
+    this.name = 'InvalidRequestException';
+  }
+}
+const isAwsKey = (key: string) => key.toLowerCase().startsWith('aws:');
+
 /** An account: some groups, each thing (of those that exist) in at most one of them. */
 export const accountArb: fc.Arbitrary<AccountModel> = fc
   .record({
     groups: fc.uniqueArray(fc.constantFrom(...GROUP_NAMES), { maxLength: GROUP_NAMES.length }),
     descriptions: fc.array(fc.constantFrom(...TEXT), { minLength: GROUP_NAMES.length, maxLength: GROUP_NAMES.length }),
-    tags: fc.array(tagsArb, { minLength: GROUP_NAMES.length, maxLength: GROUP_NAMES.length }),
+    tags: fc.array(accountTagsArb, { minLength: GROUP_NAMES.length, maxLength: GROUP_NAMES.length }),
     versions: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: GROUP_NAMES.length, maxLength: GROUP_NAMES.length }),
     things: fc.array(fc.option(fc.nat({ max: 8 }), { nil: undefined }), { minLength: THING_NAMES.length, maxLength: THING_NAMES.length }),
     exists: fc.array(fc.boolean(), { minLength: THING_NAMES.length, maxLength: THING_NAMES.length }),
@@ -89,7 +117,8 @@ export function satisfies(m: AccountModel, manifest: Manifest): string | undefin
     if (!have) return `group ${g.name} missing`;
     if (g.description !== undefined && have.description !== g.description) return `${g.name}: description ${have.description} ≠ ${g.description}`;
     if (g.tags) {
-      const a = JSON.stringify([...have.tags].sort((x, y) => (x.key < y.key ? -1 : 1)));
+      // AWS-managed tags are not the manifest's: they stay whatever it says.
+      const a = JSON.stringify(have.tags.filter((t) => !isAwsKey(t.key)).sort((x, y) => (x.key < y.key ? -1 : 1)));
       const b = JSON.stringify([...g.tags].sort((x, y) => (x.key < y.key ? -1 : 1)));
       if (a !== b) return `${g.name}: tags ${a} ≠ ${b}`;
     }
@@ -175,6 +204,7 @@ export function modelWriter(m: AccountModel, writes: string[] = []): ManifestWri
     },
     async writeTags(arn, set, remove) {
       writes.push(`tags ${nameOfArn(arn)}`);
+      for (const k of [...set.map((t) => t.key), ...remove]) if (isAwsKey(k)) throw new ReservedTagKey(k);
       const g = group(nameOfArn(arn));
       const map = new Map(g.tags.map((t) => [t.key, t.value]));
       for (const t of set) map.set(t.key, t.value);

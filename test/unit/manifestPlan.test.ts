@@ -101,6 +101,42 @@ describe('manifest plan', () => {
     );
   });
 
+  it('AWS-managed tags (aws:…) are never planned to be set, changed or removed, and a group carrying them converges (property)', () => {
+    fc.assert(
+      fc.property(accountAndManifest, ({ account, manifest }) => {
+        const plan = makePlan(manifest, readModel(account, manifest));
+        for (const t of plan.tags) {
+          assert.deepEqual(t.remove.filter((k) => k.toLowerCase().startsWith('aws:')), [], describePlan(plan).join('\n'));
+          assert.deepEqual(t.set.filter((x) => x.key.toLowerCase().startsWith('aws:')), [], describePlan(plan).join('\n'));
+        }
+        const after = applyPlanToModel(account, plan);
+        for (const [name, g] of account.groups) {
+          const kept = after.groups.get(name);
+          if (kept) assert.deepEqual(kept.tags.filter((t) => t.key.toLowerCase().startsWith('aws:')), g.tags.filter((t) => t.key.toLowerCase().startsWith('aws:')));
+        }
+        assert.ok(isEmptyPlan(makePlan(manifest, readModel(after, manifest))));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('a group CloudFormation made (aws: tags) exports without them, and its manifest plans no change', async () => {
+    const account = model({ fleet: { description: 'vans', tags: { 'aws:cloudformation:stack-name': 'fleet', 'aws:cloudformation:logical-id': 'Fleet', team: 'ops' } } });
+    const state = await readAccount(modelReader(account), { prune: false, groups: [] }, NO_WAIT, { all: true });
+    const text = renderManifest(exportManifest(state, { things: false }));
+    assert.equal(text.includes('aws:'), false, text);
+    const parsed = parse(text);
+    assert.deepEqual(parsed.groups, [{ name: 'fleet', description: 'vans', tags: [{ key: 'team', value: 'ops' }] }]);
+    const plan = makePlan(parsed, readModel(account, parsed));
+    assert.ok(isEmptyPlan(plan), describePlan(plan).join('\n'));
+    // A manifest that sets the group's tags to nothing removes the user's tag only.
+    const none = parse('{"groups": {"fleet": {"tags": {}}}}');
+    const p2 = makePlan(none, readModel(account, none));
+    assert.deepEqual(p2.tags.map((t) => [t.set, t.remove]), [[[], ['team']]]);
+    // The diff's left side shows the account as the manifest sees it: without the aws: tags.
+    assert.equal(renderManifest(accountAsManifest(none, readModel(account, none))).includes('aws:'), false);
+  });
+
   it('reads only what the manifest needs: Describe for named groups, tags and things only where managed', async () => {
     const account = model({ a: { things: ['t1'] }, b: {}, c: {}, d: { things: ['t2'] } }, ['t3']);
     const calls: string[] = [];
