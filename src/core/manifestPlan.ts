@@ -49,11 +49,6 @@ export interface TagStep {
   /** The tags read during the plan: Apply reads them again and stops the group if they differ. */
   expected: Tag[];
 }
-export interface MembershipCheck {
-  group: string;
-  /** The group's things read during the plan (compared again just before writing). */
-  expected: string[];
-}
 export interface RemoveThingStep {
   group: string;
   thing: string;
@@ -61,7 +56,7 @@ export interface RemoveThingStep {
 export interface AddThingStep {
   group: string;
   thing: string;
-  /** The thing's current group: this is a move (it leaves that group first). */
+  /** The thing's current group: this is a move (the add itself takes it out of that group). */
   from?: string;
   /** The group is created by this plan (nothing to check before adding). */
   created?: boolean;
@@ -76,9 +71,9 @@ export interface Plan {
   creates: CreateStep[];
   descriptions: DescriptionStep[];
   tags: TagStep[];
-  /** Groups whose membership changes; checked before their removals and additions. */
-  membership: MembershipCheck[];
+  /** Things leaving a group for no group (each checked just before it is removed). */
   removals: RemoveThingStep[];
+  /** Things joining a group, from no group or moved from another (each checked just before it is added). */
   additions: AddThingStep[];
   deletes: DeleteStep[];
   /** Said in the plan and in the confirmation (e.g. the cost-allocation tag goes). */
@@ -112,12 +107,6 @@ export function tagsEqual(a: readonly Tag[], b: readonly Tag[]): boolean {
   if (a.length !== b.length) return false;
   const m = new Map(a.map((t) => [t.key, t.value]));
   return b.every((t) => m.has(t.key) && m.get(t.key) === t.value);
-}
-
-export function sameMembers(a: readonly string[], b: readonly string[]): boolean {
-  const sa = new Set(a);
-  const sb = new Set(b);
-  return sa.size === sb.size && [...sa].every((x) => sb.has(x));
 }
 
 /** Which groups must be read for this manifest: prune candidates need the list first. */
@@ -163,7 +152,7 @@ export function thingsToLookUp(manifest: Manifest, read: ReadonlyMap<string, rea
 }
 
 export function makePlan(manifest: Manifest, state: AccountState, options: PlanOptions = {}): Plan {
-  const plan: Plan = { creates: [], descriptions: [], tags: [], membership: [], removals: [], additions: [], deletes: [], warnings: [], errors: [] };
+  const plan: Plan = { creates: [], descriptions: [], tags: [], removals: [], additions: [], deletes: [], warnings: [], errors: [] };
   const account = new Map(state.groups.map((g) => [g.name, g]));
   const named = new Set(manifest.groups.map((g) => g.name));
 
@@ -222,20 +211,13 @@ function planExisting(
     const now = have.things ?? [];
     const nowSet = new Set(now);
     const wantSet = new Set(g.things);
-    let changes = false;
-    // A thing leaving for another group of the manifest is moved by that group's addition.
-    for (const t of now)
-      if (!wantSet.has(t) && !wantedGroup.has(t)) {
-        plan.removals.push({ group: g.name, thing: t });
-        changes = true;
-      }
+    // A thing leaving for another group of the manifest is moved by that group's addition (one call).
+    for (const t of now) if (!wantSet.has(t) && !wantedGroup.has(t)) plan.removals.push({ group: g.name, thing: t });
     for (const t of g.things)
       if (!nowSet.has(t)) {
         const from = currentGroup.get(t);
         plan.additions.push(from && from !== g.name ? { group: g.name, thing: t, from } : { group: g.name, thing: t });
-        changes = true;
       }
-    if (changes) plan.membership.push({ group: g.name, expected: now });
   }
 }
 
@@ -359,13 +341,14 @@ export function applyPlanToModel(m: AccountModel, plan: Plan): AccountModel {
   for (const t of plan.tags) {
     const g = out.groups.get(t.group)!;
     const map = new Map(g.tags.map((x) => [x.key, x.value]));
-    for (const x of t.set) map.set(x.key, x.value);
     for (const k of t.remove) map.delete(k);
+    for (const x of t.set) map.set(x.key, x.value);
     g.tags = [...map].map(([key, value]) => ({ key, value }));
   }
   for (const r of plan.removals) out.groups.get(r.group)!.things.delete(r.thing);
   for (const a of plan.additions) {
-    if (a.from) out.groups.get(a.from)?.things.delete(a.thing);
+    // The add moves: the thing leaves whatever group it is in.
+    for (const g of out.groups.values()) g.things.delete(a.thing);
     out.groups.get(a.group)!.things.add(a.thing);
   }
   for (const d of plan.deletes) out.groups.delete(d.group);

@@ -3,6 +3,7 @@
 import vscode = require('vscode');
 import { runBulk } from '../core/bulk';
 import { inert } from '../core/displayText';
+import { isAwsManagedTagKey } from '../core/limits';
 import { consoleUrl } from '../core/regions';
 import { formatTagText, parseTagText } from '../core/tagText';
 import { validateDescription } from '../core/validation';
@@ -133,7 +134,8 @@ export function registerGroupCommands(deps: Deps): vscode.Disposable[] {
     const g = await resolveGroup(deps, arg, vscode.l10n.t('Billing group whose tags to edit'));
     if (!g) return;
     const { service } = await session.connect();
-    let value = formatTagText(await service.listTags(g.arn));
+    // AWS-managed tags (aws:…, e.g. CloudFormation's) are not the user's to edit: not shown, and kept by setTags.
+    let value = formatTagText((await service.listTags(g.arn)).filter((t) => !isAwsManagedTagKey(t.key)));
     for (;;) {
       const text = await vscode.window.showInputBox({
         title: vscode.l10n.t('Edit Tags of {0}', inert(g.name)),

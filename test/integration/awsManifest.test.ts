@@ -27,6 +27,15 @@ const PACE: ApplyPace = {
   retry: { isRetryable: (e) => isAwsProblem(e) && e.code === 'Throttled', times: 4, backoffMs: 200 },
 };
 
+/** Polls until `ok` (the emulator acts on a request the client gave up on a moment later). */
+async function waitFor(ok: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 function parse(text: string): Manifest {
   const p = parseManifest(text);
   assert.deepEqual(p.problems, []);
@@ -135,6 +144,16 @@ describe('manifest against moto (tag and version layers, fault proxy)', () => {
     assert.equal(create.length, 1);
     assert.deepEqual(create[0].body, { billingGroupProperties: { billingGroupDescription: 'from the manifest' }, tags: [{ Key: 'team', Value: 'fleet ${ops}' }] }, 'the create carries its tags');
     assert.deepEqual(versions.updates.map((u) => [u.group, u.expectedVersion]), [['fleet-eu-west', 1]], 'the version read during the plan');
+    assert.deepEqual(versions.deletes.map((u) => [u.group, u.expectedVersion]), [['warehouse-scanners', 1]], 'the version read during the plan');
+    // A move is the add alone (AWS detaches the thing from its previous group itself); removals are
+    // sent only for things that leave for no group.
+    const body = (r: { body: unknown }) => r.body as { billingGroupName: string; thingName: string };
+    assert.deepEqual(
+      proxy.forwarded().filter((r) => r.operation === 'RemoveThingFromBillingGroup').map((r) => `${body(r).thingName} from ${body(r).billingGroupName}`).sort(),
+      ['van-0102 from fleet-eu-west', 'van-0103 from fleet-eu-west'],
+    );
+    assert.ok(proxy.forwarded().some((r) => r.operation === 'AddThingToBillingGroup' && body(r).thingName === 'van-0201' && body(r).billingGroupName === 'fleet-eu-west'));
+    assert.deepEqual(semantics.moves, [{ thing: 'van-0201', from: 'fleet-us-east', to: 'fleet-eu-west' }], 'the add moved it');
 
     const after = parse(await exported());
     const of = (name: string) => after.groups.find((g) => g.name === name);
@@ -224,6 +243,73 @@ describe('manifest against moto (tag and version layers, fault proxy)', () => {
     assert.deepEqual(tags.tagsOf(arn).map((t) => t.Key).sort(), ['aws:cloudformation:logical-id', 'aws:cloudformation:stack-name']);
     proxy.reset();
     assert.ok(isEmptyPlan(await plan(bare)), 'the aws: tags left do not make the group differ');
+    // Edit Tags' setTags keeps them too.
+    await svc.setTags(arn, [{ key: 'team', value: 'ops' }]);
+    assert.deepEqual(tags.tagsOf(arn).map((t) => t.Key).sort(), ['aws:cloudformation:logical-id', 'aws:cloudformation:stack-name', 'team']);
+    assert.deepEqual(semantics.refused, []);
+  });
+
+  it('replacing keys on a group at 50 tags never goes over the limit: untag before tag (Apply, writeTags and Edit Tags\' setTags)', async () => {
+    const arn = 'arn:aws:iot:us-east-1:123456789012:billinggroup/fleet-eu-west';
+    const fifty = (from: number) => Array.from({ length: 50 }, (_, i) => ({ key: `k${String(from + i).padStart(2, '0')}`, value: 'v' }));
+    const json = (t: { key: string; value: string }[]) => `{${t.map((x) => `"${x.key}": "${x.value}"`).join(', ')}}`;
+    await svc.setTags(arn, fifty(0));
+    assert.equal(tags.tagsOf(arn).length, 50);
+    proxy.reset();
+    // Apply: 10 keys out, 10 others in.
+    const report = await apply(parse(`{"groups": {"fleet-eu-west": {"tags": ${json(fifty(10))}}}}`));
+    assert.deepEqual(report.entries.map((e) => `${e.action}: ${e.outcome}${e.message ? ` (${e.message})` : ''}`), ['set tags: done']);
+    assert.deepEqual(proxy.forwarded().filter((r) => r.operation === 'TagResource' || r.operation === 'UntagResource').map((r) => r.operation), ['UntagResource', 'TagResource']);
+    assert.deepEqual(tags.tagsOf(arn).map((t) => t.Key).sort(), fifty(10).map((t) => t.key));
+    // The service's own two-call writes, as Edit Tags and the costs set-up use them.
+    proxy.reset();
+    await svc.writeTags(arn, fifty(20).slice(40), fifty(10).slice(0, 10).map((t) => t.key));
+    assert.deepEqual(tags.tagsOf(arn).map((t) => t.Key).sort(), fifty(20).map((t) => t.key));
+    await svc.setTags(arn, fifty(30));
+    assert.deepEqual(tags.tagsOf(arn).map((t) => t.Key).sort(), fifty(30).map((t) => t.key));
+    assert.deepEqual(proxy.forwarded().filter((r) => r.operation === 'TagResource' || r.operation === 'UntagResource').map((r) => r.operation), ['UntagResource', 'TagResource', 'UntagResource', 'TagResource']);
+    assert.deepEqual(semantics.refused, [], 'the layer never had to refuse a request over 50 tags');
+  });
+
+  it('a move whose add fails says where the thing is; an add cancelled in flight is "unknown (cancelled in flight)", and the next plan shows it went through', async () => {
+    const manifest = parse('{"groups": {"fleet-eu-west": {"things": ["van-0101", "van-0102", "van-0103", "van-0201"]}, "lab-prototypes": {"things": ["proto-a", "proto-b"]}}}');
+    const p = await plan(manifest);
+    assert.deepEqual(p.additions, [
+      { group: 'fleet-eu-west', thing: 'van-0201', from: 'fleet-us-east' },
+      { group: 'lab-prototypes', thing: 'proto-b' },
+    ]);
+    proxy.addRule({ match: { operation: 'AddThingToBillingGroup', when: (r) => (r.body as { thingName?: string }).thingName === 'van-0201' }, fault: 'internal500', times: 3 });
+    const failed = await applyPlan(p, manifestWriter(svc), { ...PACE, concurrency: 1 });
+    assert.deepEqual(failed.entries.map((e) => `${e.action}: ${e.outcome}`), ['move thing van-0201 from fleet-us-east: failed', 'add thing proto-b: done']);
+    const line = failed.entries.find((e) => e.action === 'move thing van-0201 from fleet-us-east');
+    assert.equal(line?.outcome, 'failed');
+    assert.match(line?.message ?? '', /internal error.* Thing van-0201 is in group fleet-us-east\.$/);
+    proxy.reset();
+
+    // Cancelled while the add is on its way: the service still gets it.
+    const again = await plan(manifest);
+    const abort = new AbortController();
+    proxy.addRule({ match: { operation: 'AddThingToBillingGroup' }, fault: 'delay', delayMs: 600 });
+    const started = applyPlan(again, manifestWriter(svc), { ...PACE, concurrency: 1 }, { signal: abort.signal });
+    await waitFor(() => proxy.events().some((e) => e.request.operation === 'AddThingToBillingGroup'));
+    abort.abort();
+    const report = await started;
+    assert.equal(report.cancelled, true);
+    assert.deepEqual(report.entries.map((e) => `${e.action}: ${e.outcome}`), ['move thing van-0201 from fleet-us-east: unknown'], 'proto-b was added by the first Apply');
+    await waitFor(async () => (await svc.describeThing('van-0201')).billingGroupName === 'fleet-eu-west');
+    proxy.reset();
+    assert.ok(isEmptyPlan(await plan(manifest)), 'the cancelled add went through');
+  });
+
+  it('a description update whose response is lost: the SDK retry meets the version its own write moved on, and that is reported as done', async () => {
+    const manifest = parse('{"groups": {"lab-prototypes": {"description": "Rev C boards"}}}');
+    const p = await plan(manifest);
+    proxy.addRule({ match: { operation: 'UpdateBillingGroup' }, fault: 'lostResponse' });
+    const report = await applyPlan(p, manifestWriter(svc), PACE);
+    assert.deepEqual(report.entries.map((e) => `${e.action}: ${e.outcome}`), ['set description: done']);
+    assert.deepEqual(versions.updates.map((u) => [u.expectedVersion, u.status]), [[1, 200], [1, 409]], 'the retry carried the same version and met its own write');
+    proxy.reset();
+    assert.ok(isEmptyPlan(await plan(manifest)));
   });
 
   it('a create whose response is lost is reported as created, once', async () => {
