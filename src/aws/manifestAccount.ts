@@ -18,16 +18,26 @@ async function allThings(service: BillingGroupService, group: string, signal?: A
   return things;
 }
 
+/** The answer, or undefined when the group no longer exists (deleted since it was listed). */
+async function unlessGone<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (e) {
+    if (isAwsProblem(e) && e.code === 'ResourceNotFound') return undefined;
+    throw e;
+  }
+}
+
 export function manifestReader(service: BillingGroupService): AccountReader {
   return {
     region: service.connection.region,
     listGroups: (signal) => service.listAllBillingGroups({}, signal),
     describe: async (name, signal) => {
-      const d = await service.describeBillingGroup(name, signal);
-      return { arn: d.arn, version: d.version, description: d.description };
+      const d = await unlessGone(service.describeBillingGroup(name, signal));
+      return d && { arn: d.arn, version: d.version, description: d.description };
     },
-    listTags: (arn, signal) => service.listTags(arn, signal),
-    listThings: (group, signal) => allThings(service, group, signal),
+    listTags: (arn, signal) => unlessGone(service.listTags(arn, signal)),
+    listThings: (group, signal) => unlessGone(allThings(service, group, signal)),
     thingGroup: async (thing, signal) => {
       try {
         return (await service.describeThing(thing, signal)).billingGroupName;

@@ -5,7 +5,7 @@
 // reported as created, once; throttling is ridden out.
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateThingCommand, TagResourceCommand, UpdateBillingGroupCommand, type IoTClient } from '@aws-sdk/client-iot';
+import { CreateThingCommand, DeleteBillingGroupCommand, TagResourceCommand, UpdateBillingGroupCommand, type IoTClient } from '@aws-sdk/client-iot';
 import { createAwsLayer, isAwsProblem, manifestReader, manifestWriter, type AwsLayer, type BillingGroupService, type CallLog } from '../../src/aws/index';
 import { parseManifest, type Manifest } from '../../src/core/manifest';
 import { applyPlan, type ApplyPace } from '../../src/core/manifestApply';
@@ -339,6 +339,32 @@ describe('manifest against moto (tag and version layers, fault proxy)', () => {
     assert.equal(proxy.countForwarded({ operation: 'CreateBillingGroup' }), names.length, 'each group created once');
     proxy.reset();
     assert.ok(isEmptyPlan(await plan(manifest)));
+  });
+
+  it('a group deleted between ListBillingGroups and its Describe is left out of the read, not a failed read', async () => {
+    const manifest = parse(`{"account": "123456789012", "region": "us-east-1", "prune": true, "groups": {
+      "fleet-eu-west": {}, "fleet-us-east": {}, "greenhouse-sensors": {}, "lab-prototypes": {"description": "x"}
+    }}`);
+    const real = manifestReader(svc);
+    const state = await readAccount(
+      {
+        ...real,
+        listGroups: async (signal) => {
+          const list = await real.listGroups(signal);
+          // Someone deletes two groups right after the list: one the manifest names, one it would prune.
+          await direct.send(new DeleteBillingGroupCommand({ billingGroupName: 'lab-prototypes' }));
+          await direct.send(new DeleteBillingGroupCommand({ billingGroupName: 'warehouse-scanners' }));
+          return list;
+        },
+      },
+      manifest,
+      PACE,
+    );
+    assert.deepEqual(state.groups.map((g) => g.name).sort(), ['fleet-eu-west', 'fleet-us-east', 'greenhouse-sensors']);
+    assert.ok(calls.some((c) => c.operation === 'DescribeBillingGroup' && c.outcome === 'ResourceNotFound'), 'the Describe did meet the deleted group');
+    const p = makePlan(manifest, state);
+    assert.deepEqual(p.creates.map((c) => c.group), ['lab-prototypes']);
+    assert.deepEqual(p.deletes, []);
   });
 
   it('a listed thing that does not exist makes the plan refuse, naming it', async () => {

@@ -175,6 +175,30 @@ describe('manifest plan', () => {
     assert.deepEqual(makePlan(unnamed.manifest, readModel(account, unnamed.manifest)).deletes, []);
   });
 
+  it('a group deleted between the list and its reads is left out, not a failed read: named, it is created again; to prune, nothing is left to delete', async () => {
+    for (const gone of ['named', 'old']) {
+      const account = model({ named: { description: 'd', tags: { k: 'v' }, things: ['t1'] }, old: { description: 'x' }, keep: {} });
+      const reader = modelReader(account);
+      const manifest = parse(`{"account": "${ACCOUNT}", "region": "${REGION}", "prune": true, "groups": {"named": {"description": "d", "tags": {"k": "v"}, "things": ["t1"]}, "keep": {}}}`);
+      const state = await readAccount(
+        {
+          ...reader,
+          listGroups: async () => {
+            const list = await reader.listGroups();
+            account.groups.delete(gone); // someone deletes it right after the list
+            return list;
+          },
+        },
+        manifest,
+        NO_WAIT,
+      );
+      assert.deepEqual(state.groups.map((g) => g.name).sort(), ['keep', gone === 'named' ? 'old' : 'named'].sort());
+      const plan = makePlan(manifest, state);
+      if (gone === 'named') assert.deepEqual(plan.creates.map((c) => c.group), ['named']);
+      else assert.deepEqual(plan.deletes, []);
+    }
+  });
+
   it('a thing that does not exist is a plan error', () => {
     const manifest = parse('{"groups": {"a": {"things": ["ghost"]}}}');
     const plan = makePlan(manifest, readModel(model({ a: {} }), manifest));
