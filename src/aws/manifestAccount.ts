@@ -51,7 +51,14 @@ export function manifestReader(service: BillingGroupService): AccountReader {
         const account = accountOfArn(g.arn);
         if (account) return account;
       }
-      return service.callerAccount(signal);
+      try {
+        return await service.callerAccount(signal);
+      } catch (e) {
+        if (signal?.aborted) throw e;
+        // Unknown (logged with the call): a manifest that names an account or prunes is then refused
+        // (connectionRefusal), one that does neither can still be planned and applied.
+        return undefined;
+      }
     },
   };
 }

@@ -20,7 +20,7 @@ export interface AccountReader {
   listThings(group: string, signal?: AbortSignal): Promise<string[] | undefined>;
   /** The thing's current group (undefined for none), or 'missing' when there is no such thing. */
   thingGroup(thing: string, signal?: AbortSignal): Promise<string | undefined | 'missing'>;
-  /** The account id from the groups' ARNs, else from STS. */
+  /** The account id from the groups' ARNs, else from STS; undefined when neither can say. */
   account(groups: readonly BillingGroupSummary[], signal?: AbortSignal): Promise<string | undefined>;
 }
 

@@ -4,7 +4,7 @@
 // by the bulk runner with one progress notification and Cancel.
 import vscode = require('vscode');
 import { inert } from '../core/displayText';
-import { connectionRefusal, hasErrors, parseManifest, type Manifest } from '../core/manifest';
+import { connectionRefusal, hasErrors, parseManifest, regionRefusal, type Manifest } from '../core/manifest';
 import { applyPlan, renderReport, type ApplyReport } from '../core/manifestApply';
 import { isManifestFileName } from '../core/manifestNames';
 import { describePlan, isEmptyPlan, makePlan, summarize, summaryText, type AccountState, type Plan } from '../core/manifestPlan';
@@ -222,7 +222,7 @@ export class ManifestCommands implements vscode.Disposable {
     const manifest = parsed.manifest;
     const connected = await this.deps.session.connect();
     // The region is known without a call: refuse before reading anything.
-    const early = connectionRefusal({ ...manifest, account: undefined }, { region: connected.connection.region });
+    const early = regionRefusal(manifest, connected.connection.region);
     if (early) {
       void vscode.window.showErrorMessage(`${early} ${vscode.l10n.t('Nothing was sent.')}`);
       return undefined;

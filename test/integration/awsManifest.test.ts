@@ -7,7 +7,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateThingCommand, DeleteBillingGroupCommand, TagResourceCommand, UpdateBillingGroupCommand, type IoTClient } from '@aws-sdk/client-iot';
 import { createAwsLayer, isAwsProblem, manifestReader, manifestWriter, type AwsLayer, type BillingGroupService, type CallLog } from '../../src/aws/index';
-import { parseManifest, type Manifest } from '../../src/core/manifest';
+import { connectionRefusal, parseManifest, type Manifest } from '../../src/core/manifest';
 import { applyPlan, type ApplyPace } from '../../src/core/manifestApply';
 import { isEmptyPlan, makePlan, summarize } from '../../src/core/manifestPlan';
 import { readAccount } from '../../src/core/manifestRead';
@@ -119,6 +119,18 @@ describe('manifest against moto (tag and version layers, fault proxy)', () => {
     const state = await readAccount(manifestReader(svc), { prune: false, groups: [] }, PACE, { all: true });
     assert.equal(state.account, '123456789012');
     assert.ok(calls.some((c) => c.operation === 'GetCallerIdentity' && c.outcome === 'ok'));
+  });
+
+  it('an account whose id cannot be found out (no groups, STS failing): the read says so, and a manifest naming an account is refused', async () => {
+    await moto.reset();
+    tags.clear();
+    proxy.addRule({ match: (r) => r.method === 'POST' && r.pathname === '/', fault: 'internal500', times: Infinity });
+    const named = parse('{"account": "123456789012", "region": "us-east-1", "groups": {"new-group": {}}}');
+    const state = await readAccount(manifestReader(svc), named, PACE);
+    assert.equal(state.account, undefined);
+    assert.match(connectionRefusal(named, state) ?? '', /^The manifest is for account 123456789012, but the account of the connection could not be found out/);
+    assert.equal(connectionRefusal(parse('{"groups": {"new-group": {}}}'), state), undefined, 'a manifest for whatever account is connected is not refused');
+    assert.deepEqual(writesSent(), []);
   });
 
   it('Apply converges: creates with tags, description with expectedVersion, tags, moves, prune; the second Apply sends no write', async () => {
