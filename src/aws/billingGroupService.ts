@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-iot';
 import { compareConfiguration, describeDifferences, planTagChanges, type Difference } from '../core/configuration';
 import { isAwsManagedTagKey, PAGE_SIZE_MAX } from '../core/limits';
+import { COUNT_PAGE_SIZE, countFromPage, type ThingCount } from '../core/thingCount';
 import type { BillingGroupDetails, BillingGroupSummary, Page, Tag } from '../core/types';
 import { hasProblems, validateDescription, validateInput, validateName, validateNamePrefix, validateTagKey, validateTags, type BillingGroupInput } from '../core/validation';
 import type { Connection } from './connection';
@@ -294,6 +295,16 @@ export class BillingGroupService {
     const request = { billingGroupName: name, nextToken, maxResults: pageSize };
     const out = await this.call('ListThingsInBillingGroup', (c, o) => c.send(new ListThingsInBillingGroupCommand(request), o), signal, name);
     return { items: out.things ?? [], nextToken: out.nextToken || undefined };
+  }
+
+  /**
+   * How many things the group holds, from ONE ListThingsInBillingGroup page of 250: a group of
+   * millions costs one call and is said to hold "250 or more" (before a delete leaves them without a
+   * group).
+   */
+  async countThingsInBillingGroup(name: string, signal?: AbortSignal): Promise<ThingCount> {
+    const page = await this.listThingsInBillingGroup(name, undefined, signal, COUNT_PAGE_SIZE);
+    return countFromPage(page.items, page.nextToken);
   }
 
   async listThings(nextToken?: string, signal?: AbortSignal, pageSize = PAGE_SIZE_MAX): Promise<Page<ThingSummary>> {

@@ -38,6 +38,7 @@ export function manifestReader(service: BillingGroupService): AccountReader {
     },
     listTags: (arn, signal) => unlessGone(service.listTags(arn, signal)),
     listThings: (group, signal) => unlessGone(allThings(service, group, signal)),
+    countThings: (group, signal) => unlessGone(service.countThingsInBillingGroup(group, signal)),
     thingGroup: async (thing, signal) => {
       try {
         return (await service.describeThing(thing, signal)).billingGroupName;

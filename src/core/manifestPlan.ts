@@ -3,6 +3,7 @@
 // confirmation and Apply.
 import { isAwsManagedTagKey } from './limits';
 import type { Manifest, ManifestGroup } from './manifest';
+import { COUNT_PAGE_SIZE, leftWithoutGroup, type ThingCount } from './thingCount';
 import type { Tag } from './types';
 
 /** One group of the account as read: every field undefined that was not read. */
@@ -14,6 +15,8 @@ export interface AccountGroup {
   description?: string;
   tags?: Tag[];
   things?: string[];
+  /** How many things it holds, from one page (read for groups prune deletes). */
+  thingCount?: ThingCount;
 }
 
 export interface AccountState {
@@ -65,6 +68,8 @@ export interface DeleteStep {
   group: string;
   arn?: string;
   expectedVersion?: number;
+  /** The things it still holds (they will be left without a billing group). */
+  things?: ThingCount;
 }
 
 export interface Plan {
@@ -109,13 +114,18 @@ export function tagsEqual(a: readonly Tag[], b: readonly Tag[]): boolean {
   return b.every((t) => m.has(t.key) && m.get(t.key) === t.value);
 }
 
-/** Which groups must be read for this manifest: prune candidates need the list first. */
-export function groupsToRead(manifest: Manifest, existing: readonly string[]): { describe: string[]; tags: string[]; things: string[] } {
+/**
+ * Which groups must be read for this manifest: prune candidates need the list first. `count`: groups
+ * prune deletes, whose things are counted (one page) so the plan can say how many are left without a
+ * group.
+ */
+export function groupsToRead(manifest: Manifest, existing: readonly string[]): { describe: string[]; tags: string[]; things: string[]; count: string[] } {
   const exists = new Set(existing);
   const named = new Set(manifest.groups.map((g) => g.name));
   const describe: string[] = [];
   const tags: string[] = [];
   const things: string[] = [];
+  const count: string[] = [];
   for (const g of manifest.groups) {
     if (!exists.has(g.name)) continue;
     describe.push(g.name);
@@ -127,8 +137,9 @@ export function groupsToRead(manifest: Manifest, existing: readonly string[]): {
       if (!named.has(name)) {
         describe.push(name);
         tags.push(name);
+        count.push(name);
       }
-  return { describe, tags, things };
+  return { describe, tags, things, count };
 }
 
 /** prune acts only when the manifest names its account and region. */
@@ -180,7 +191,11 @@ export function makePlan(manifest: Manifest, state: AccountState, options: PlanO
 
   if (prunes(manifest))
     for (const g of [...state.groups].sort((a, b) => byName(a.name, b.name)))
-      if (!named.has(g.name)) plan.deletes.push(withDefined({ group: g.name, arn: g.arn, expectedVersion: g.version }));
+      if (!named.has(g.name)) {
+        plan.deletes.push(withDefined({ group: g.name, arn: g.arn, expectedVersion: g.version, things: g.thingCount }));
+        const left = g.thingCount && leftWithoutGroup(g.thingCount);
+        if (left) plan.warnings.push(`Billing group "${g.name}" is deleted: ${left}.`);
+      }
   return plan;
 }
 
@@ -248,6 +263,11 @@ export function summarize(plan: Plan): PlanSummary {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+/** "3 things will be left without a billing group", or "it holds no things". */
+export function deleteNote(things: ThingCount): string {
+  return leftWithoutGroup(things) ?? 'it holds no things';
+}
+
 /** "2 to create, 1 to update, 0 to delete; things: 3 to add, 0 to remove, 1 to move" or "No changes". */
 export function summaryText(plan: Plan): string {
   if (isEmptyPlan(plan)) return 'No changes.';
@@ -267,7 +287,7 @@ export function describePlan(plan: Plan): string[] {
   }
   for (const r of plan.removals) lines.push(`- thing "${r.thing}" leaves "${r.group}"`);
   for (const a of plan.additions) lines.push(a.from ? `→ thing "${a.thing}" moves from "${a.from}" to "${a.group}"` : `+ thing "${a.thing}" joins "${a.group}"`);
-  for (const d of plan.deletes) lines.push(`- delete "${d.group}"`);
+  for (const d of plan.deletes) lines.push(`- delete "${d.group}"${d.things ? ` (${deleteNote(d.things)})` : ''}`);
   return lines;
 }
 
@@ -308,6 +328,7 @@ export function readModel(m: AccountModel, manifest: Manifest, region = 'eu-west
   const describe = new Set(want.describe);
   const tags = new Set(want.tags);
   const things = new Set(want.things);
+  const count = new Set(want.count);
   const groups: AccountGroup[] = names.map((name) => {
     const g = m.groups.get(name)!;
     const out: AccountGroup = { name, arn: `arn:aws:iot:${region}:${account}:billinggroup/${name}` };
@@ -317,6 +338,7 @@ export function readModel(m: AccountModel, manifest: Manifest, region = 'eu-west
     }
     if (tags.has(name)) out.tags = g.tags.map((t) => ({ ...t }));
     if (things.has(name)) out.things = [...g.things];
+    if (count.has(name)) out.thingCount = { count: Math.min(g.things.size, COUNT_PAGE_SIZE), more: g.things.size > COUNT_PAGE_SIZE };
     return out;
   });
   const read = new Map(groups.filter((g) => g.things).map((g) => [g.name, g.things!]));

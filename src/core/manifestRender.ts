@@ -3,7 +3,7 @@
 // not through JSON.stringify of an object, so that group names and tag keys such as "__proto__" are
 // plain keys like any other.
 import type { Manifest, ManifestGroup } from './manifest';
-import { prunes, userTags, type AccountState } from './manifestPlan';
+import { deleteNote, prunes, userTags, type AccountState, type Plan } from './manifestPlan';
 import type { Tag } from './types';
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -34,13 +34,26 @@ function renderGroup(g: ManifestGroup, indent: string): string {
   return fields.length === 0 ? '{}' : `{\n${fields.join(',\n')}\n${indent}}`;
 }
 
-/** The manifest as JSON text, two-space indented, ending with a newline. */
-export function renderManifest(m: Manifest): string {
+/** A line comment: one line, whatever the text holds (line breaks and separators become spaces). */
+function comment(text: string, indent: string): string {
+  return `${indent}// ${text.replace(/[\r\n\u2028\u2029]+/g, ' ')}\n`;
+}
+
+/**
+ * The manifest as JSON text, two-space indented, ending with a newline. `comments` (by group name)
+ * are written as line comments above the group's key: JSON with comments, for the plan's diff only
+ * (its document is .jsonc); a manifest itself is never written with them.
+ */
+export function renderManifest(m: Manifest, options: { comments?: ReadonlyMap<string, string> } = {}): string {
   const top: string[] = [];
   if (m.account !== undefined) top.push(`  "account": ${str(m.account)}`);
   if (m.region !== undefined) top.push(`  "region": ${str(m.region)}`);
   if (m.prune) top.push('  "prune": true');
-  const groups = m.groups.length === 0 ? '{}' : `{\n${m.groups.map((g) => `    ${str(g.name)}: ${renderGroup(g, '    ')}`).join(',\n')}\n  }`;
+  const note = (name: string) => {
+    const text = options.comments?.get(name);
+    return text === undefined ? '' : comment(text, '    ');
+  };
+  const groups = m.groups.length === 0 ? '{}' : `{\n${m.groups.map((g) => `${note(g.name)}    ${str(g.name)}: ${renderGroup(g, '    ')}`).join(',\n')}\n  }`;
   top.push(`  "groups": ${groups}`);
   return `{\n${top.join(',\n')}\n}\n`;
 }
@@ -105,4 +118,11 @@ export function accountAsManifest(manifest: Manifest, state: AccountState): Mani
   if (manifest.account !== undefined) m.account = state.account ?? manifest.account;
   if (manifest.region !== undefined) m.region = state.region;
   return m;
+}
+
+/** The comments of the plan's diff: above each group prune deletes, how many things it leaves without a group. */
+export function deleteComments(plan: Plan): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const d of plan.deletes) out.set(d.group, `Deleted by prune: ${d.things ? deleteNote(d.things) : 'its things will be left without a billing group'}.`);
+  return out;
 }

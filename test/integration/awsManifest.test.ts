@@ -5,7 +5,7 @@
 // reported as created, once; throttling is ridden out.
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateThingCommand, DeleteBillingGroupCommand, TagResourceCommand, UpdateBillingGroupCommand, type IoTClient } from '@aws-sdk/client-iot';
+import { AddThingToBillingGroupCommand, CreateBillingGroupCommand, CreateThingCommand, DeleteBillingGroupCommand, TagResourceCommand, UpdateBillingGroupCommand, type IoTClient } from '@aws-sdk/client-iot';
 import { createAwsLayer, isAwsProblem, manifestReader, manifestWriter, type AwsLayer, type BillingGroupService, type CallLog } from '../../src/aws/index';
 import { connectionRefusal, parseManifest, type Manifest } from '../../src/core/manifest';
 import { applyPlan, type ApplyPace } from '../../src/core/manifestApply';
@@ -377,6 +377,31 @@ describe('manifest against moto (tag and version layers, fault proxy)', () => {
     const p = makePlan(manifest, state);
     assert.deepEqual(p.creates.map((c) => c.group), ['lab-prototypes']);
     assert.deepEqual(p.deletes, []);
+  });
+
+  it('prune counts the things of each group it deletes with one ListThingsInBillingGroup page: "250 or more" for a big one', async () => {
+    await direct.send(new CreateBillingGroupCommand({ billingGroupName: 'big' }));
+    const names = Array.from({ length: 260 }, (_, i) => `bulk-${String(i).padStart(3, '0')}`);
+    for (let i = 0; i < names.length; i += 20)
+      await Promise.all(
+        names.slice(i, i + 20).map(async (t) => {
+          await direct.send(new CreateThingCommand({ thingName: t }));
+          await direct.send(new AddThingToBillingGroupCommand({ billingGroupName: 'big', thingName: t }));
+        }),
+      );
+    proxy.reset();
+    const manifest = parse('{"account": "123456789012", "region": "us-east-1", "prune": true, "groups": {"fleet-us-east": {}, "greenhouse-sensors": {}, "lab-prototypes": {}, "warehouse-scanners": {}}}');
+    const p = await plan(manifest);
+    assert.deepEqual(p.deletes.map((d) => [d.group, d.things]), [
+      ['big', { count: 250, more: true }],
+      ['fleet-eu-west', { count: 3, more: false }],
+    ]);
+    assert.deepEqual(p.warnings, [
+      'Billing group "big" is deleted: 250 or more things will be left without a billing group.',
+      'Billing group "fleet-eu-west" is deleted: 3 things will be left without a billing group.',
+    ]);
+    const listed = proxy.forwarded().filter((r) => r.operation === 'ListThingsInBillingGroup');
+    assert.deepEqual(listed.map((r) => [decodeURIComponent(r.pathname.split('/')[2]), r.query.get('maxResults')]).sort(), [['big', '250'], ['fleet-eu-west', '250']], 'one page each, of 250');
   });
 
   it('a listed thing that does not exist makes the plan refuse, naming it', async () => {

@@ -220,6 +220,13 @@ export function modelReader(m: AccountModel, calls: string[] = [], lag?: Members
       calls.push('ListTagsForResource');
       return m.groups.get(nameOfArn(arn))?.tags.map((t) => ({ ...t }));
     },
+    countThings: async (name) => {
+      calls.push('ListThingsInBillingGroup (one page, to count)');
+      const g = m.groups.get(name);
+      if (!g) return undefined;
+      const things = lag ? lag.thingsOf(m, name) : [...g.things];
+      return { count: Math.min(things.length, 250), more: things.length > 250 };
+    },
     listThings: async (name) => {
       calls.push('ListThingsInBillingGroup');
       const g = m.groups.get(name);

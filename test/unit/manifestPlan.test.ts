@@ -10,7 +10,7 @@ import { parseManifest, type Manifest } from '../../src/core/manifest';
 import { applyPlan, MEMBERSHIP_RECHECK_MS, renderReport } from '../../src/core/manifestApply';
 import { applyPlanToModel, cloneModel, describePlan, isEmptyPlan, makePlan, modelThingGroup, readModel, summarize, summaryText, type AccountModel } from '../../src/core/manifestPlan';
 import { readAccount } from '../../src/core/manifestRead';
-import { accountAsManifest, exportManifest, renderManifest } from '../../src/core/manifestRender';
+import { accountAsManifest, deleteComments, exportManifest, renderManifest } from '../../src/core/manifestRender';
 import { NUM_RUNS } from './arbitraries';
 import { ACCOUNT, accountArb, manifestArb, MembershipLag, modelReader, modelWriter, NO_WAIT, REGION, satisfies, THING_NAMES, type Fault } from './manifestModel';
 
@@ -164,10 +164,11 @@ describe('manifest plan', () => {
     const calls: string[] = [];
     const named = parse(`{"account": "${ACCOUNT}", "region": "${REGION}", "prune": true, "groups": {"keep": {}}}`);
     const plan = makePlan(named, await readAccount(modelReader(account, calls), named, NO_WAIT));
-    assert.deepEqual(plan.deletes, [{ group: 'old', arn: `arn:aws:iot:${REGION}:${ACCOUNT}:billinggroup/old`, expectedVersion: 4 }]);
+    assert.deepEqual(plan.deletes, [{ group: 'old', arn: `arn:aws:iot:${REGION}:${ACCOUNT}:billinggroup/old`, expectedVersion: 4, things: { count: 0, more: false } }]);
     assert.ok(calls.includes('ListTagsForResource'), 'the group to delete is read, so the diff shows what goes');
-    const left = renderManifest(accountAsManifest(named, await readAccount(modelReader(account), named, NO_WAIT)));
-    assert.match(left, /"old": \{\n\s+"description": "gone"/);
+    const read = await readAccount(modelReader(account), named, NO_WAIT);
+    const left = renderManifest(accountAsManifest(named, read), { comments: deleteComments(makePlan(named, read)) });
+    assert.match(left, /\/\/ Deleted by prune: it holds no things\.\n\s+"old": \{\n\s+"description": "gone"/);
     // Without account and region, prune is a problem in the file and deletes nothing.
     const unnamed = parseManifest('{"prune": true, "groups": {"keep": {}}}');
     assert.equal(unnamed.problems.length, 1);
@@ -197,6 +198,39 @@ describe('manifest plan', () => {
       if (gone === 'named') assert.deepEqual(plan.creates.map((c) => c.group), ['named']);
       else assert.deepEqual(plan.deletes, []);
     }
+  });
+
+  it('prune says how many things each group it deletes still holds, counted with one page of 250 at most: in the plan, its warnings and the diff', async () => {
+    const big = Array.from({ length: 300 }, (_, i) => `big-${i}`);
+    const account = model({ keep: {}, small: { things: ['t1', 't2', 't3'] }, single: { things: ['t4'] }, huge: { things: big }, empty: {} });
+    const calls: string[] = [];
+    const manifest = parse(`{"account": "${ACCOUNT}", "region": "${REGION}", "prune": true, "groups": {"keep": {}}}`);
+    const state = await readAccount(modelReader(account, calls), manifest, NO_WAIT);
+    assert.equal(calls.filter((c) => c === 'ListThingsInBillingGroup (one page, to count)').length, 4, 'one page per group to delete, however many things it holds');
+    assert.equal(calls.filter((c) => c === 'ListThingsInBillingGroup').length, 0, 'no group is listed in full');
+    const plan = makePlan(manifest, state);
+    assert.deepEqual(plan.deletes.map((d) => [d.group, d.things]), [
+      ['empty', { count: 0, more: false }],
+      ['huge', { count: 250, more: true }],
+      ['single', { count: 1, more: false }],
+      ['small', { count: 3, more: false }],
+    ]);
+    assert.deepEqual(plan.warnings, [
+      'Billing group "huge" is deleted: 250 or more things will be left without a billing group.',
+      'Billing group "single" is deleted: 1 thing will be left without a billing group.',
+      'Billing group "small" is deleted: 3 things will be left without a billing group.',
+    ]);
+    assert.deepEqual(describePlan(plan), [
+      '- delete "empty" (it holds no things)',
+      '- delete "huge" (250 or more things will be left without a billing group)',
+      '- delete "single" (1 thing will be left without a billing group)',
+      '- delete "small" (3 things will be left without a billing group)',
+    ]);
+    const left = renderManifest(accountAsManifest(manifest, state), { comments: deleteComments(plan) });
+    assert.match(left, /\n {4}\/\/ Deleted by prune: 3 things will be left without a billing group\.\n {4}"small": \{/);
+    assert.match(left, /\n {4}\/\/ Deleted by prune: 250 or more things will be left without a billing group\.\n {4}"huge": \{/);
+    // A group a manifest keeps is not counted.
+    assert.equal(parseManifest(renderManifest(accountAsManifest(manifest, state))).problems.length, 0, 'without comments it is plain JSON');
   });
 
   it('a thing that does not exist is a plan error', () => {
