@@ -142,6 +142,42 @@ export function groupsToRead(manifest: Manifest, existing: readonly string[]): {
   return { describe, tags, things, count };
 }
 
+/**
+ * A fingerprint of everything a plan was made from (what was read, in a canonical order): Apply reads
+ * again and compares, so it applies only the plan the user saw, and shows the new one otherwise.
+ */
+export function stateFingerprint(state: AccountState): string {
+  const sorted = <T>(xs: readonly T[], key: (x: T) => string) => [...xs].sort((a, b) => byName(key(a), key(b)));
+  const canonical = {
+    account: state.account ?? null,
+    region: state.region,
+    groups: sorted(state.groups, (g) => g.name).map((g) => [
+      g.name,
+      g.arn ?? null,
+      g.version ?? null,
+      g.description ?? null,
+      g.tags ? sorted(g.tags, (t) => t.key).map((t) => [t.key, t.value]) : null,
+      g.things ? [...g.things].sort(byName) : null,
+      g.thingCount ? [g.thingCount.count, g.thingCount.more] : null,
+    ]),
+    thingGroups: sorted([...state.thingGroups], ([t]) => t).map(([t, g]) => [t, g ?? null]),
+    missingThings: [...state.missingThings].sort(byName),
+  };
+  return fnv1a(JSON.stringify(canonical));
+}
+
+/** Two 32-bit FNV-1a hashes (different offsets) of the UTF-16 code units, as hex: a fingerprint, not a security measure. */
+function fnv1a(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193);
+  }
+  return `${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}-${text.length}`;
+}
+
 /** prune acts only when the manifest names its account and region. */
 export function prunes(manifest: Manifest): boolean {
   return manifest.prune && manifest.account !== undefined && manifest.region !== undefined;
@@ -288,6 +324,29 @@ export function describePlan(plan: Plan): string[] {
   for (const r of plan.removals) lines.push(`- thing "${r.thing}" leaves "${r.group}"`);
   for (const a of plan.additions) lines.push(a.from ? `→ thing "${a.thing}" moves from "${a.from}" to "${a.group}"` : `+ thing "${a.thing}" joins "${a.group}"`);
   for (const d of plan.deletes) lines.push(`- delete "${d.group}"${d.things ? ` (${deleteNote(d.things)})` : ''}`);
+  return lines;
+}
+
+/**
+ * What the Apply confirmation lists, one line per kind of change (at most `max` items each, then "and
+ * N more"): creates, updates (with what changes), deletes (with the things they leave without a
+ * group), and every thing that moves, joins or leaves a group. `show` makes a name safe to display.
+ */
+export function confirmationLines(plan: Plan, show: (name: string) => string, max = 20): string[] {
+  const list = (items: string[]) => `${items.slice(0, max).join(', ')}${items.length > max ? ` and ${items.length - max} more` : ''}`;
+  const created = new Set(plan.creates.map((c) => c.group));
+  const updates = new Map<string, string[]>();
+  for (const d of plan.descriptions) if (!created.has(d.group)) updates.set(d.group, [...(updates.get(d.group) ?? []), 'description']);
+  for (const t of plan.tags) if (!created.has(t.group)) updates.set(t.group, [...(updates.get(t.group) ?? []), 'tags']);
+  const lines: string[] = [];
+  if (plan.creates.length > 0) lines.push(`Create: ${list(plan.creates.map((c) => show(c.group)))}`);
+  if (updates.size > 0) lines.push(`Update: ${list([...updates].sort(([a], [b]) => byName(a, b)).map(([g, what]) => `${show(g)} (${what.join(', ')})`))}`);
+  if (plan.deletes.length > 0) lines.push(`Delete: ${list(plan.deletes.map((d) => `${show(d.group)}${d.things ? ` (${deleteNote(d.things)})` : ''}`))}`);
+  const moves = plan.additions.filter((a) => a.from);
+  const adds = plan.additions.filter((a) => !a.from);
+  if (moves.length > 0) lines.push(`Move: ${list(moves.map((a) => `${show(a.thing)} from ${show(a.from ?? '')} to ${show(a.group)}`))}`);
+  if (adds.length > 0) lines.push(`Add: ${list(adds.map((a) => `${show(a.thing)} to ${show(a.group)}`))}`);
+  if (plan.removals.length > 0) lines.push(`Remove: ${list(plan.removals.map((r) => `${show(r.thing)} from ${show(r.group)}`))}`);
   return lines;
 }
 

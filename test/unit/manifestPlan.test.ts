@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { parseManifest, type Manifest } from '../../src/core/manifest';
 import { applyPlan, MEMBERSHIP_RECHECK_MS, renderReport } from '../../src/core/manifestApply';
-import { applyPlanToModel, cloneModel, describePlan, isEmptyPlan, makePlan, modelThingGroup, readModel, summarize, summaryText, type AccountModel } from '../../src/core/manifestPlan';
+import { applyPlanToModel, cloneModel, confirmationLines, describePlan, isEmptyPlan, makePlan, modelThingGroup, readModel, stateFingerprint, summarize, summaryText, type AccountModel } from '../../src/core/manifestPlan';
 import { readAccount } from '../../src/core/manifestRead';
 import { accountAsManifest, deleteComments, exportManifest, renderManifest } from '../../src/core/manifestRender';
 import { NUM_RUNS } from './arbitraries';
@@ -231,6 +231,51 @@ describe('manifest plan', () => {
     assert.match(left, /\n {4}\/\/ Deleted by prune: 250 or more things will be left without a billing group\.\n {4}"huge": \{/);
     // A group a manifest keeps is not counted.
     assert.equal(parseManifest(renderManifest(accountAsManifest(manifest, state))).problems.length, 0, 'without comments it is plain JSON');
+  });
+
+  it('the fingerprint of what a plan read changes with anything the plan depends on, and only then (property)', () => {
+    fc.assert(
+      fc.property(accountAndManifest, fc.nat(), ({ account, manifest }, pick) => {
+        const state = readModel(account, manifest);
+        const same = readModel(cloneModel(account), manifest);
+        same.groups.reverse(); // the order of ListBillingGroups pages is not a change
+        assert.equal(stateFingerprint(same), stateFingerprint(state));
+        // One change anywhere the plan looks: the fingerprint differs whenever the plan would.
+        const changed = cloneModel(account);
+        const names = [...changed.groups.keys()];
+        const kinds = ['version', 'description', 'tag', 'thing', 'create'] as const;
+        const kind = kinds[pick % kinds.length];
+        const g = names.length > 0 ? changed.groups.get(names[pick % names.length])! : undefined;
+        if (kind === 'create' || !g) changed.groups.set('brand-new', { description: '', tags: [], things: new Set(), version: 1 });
+        else if (kind === 'version') g.version++;
+        else if (kind === 'description') g.description += '!';
+        else if (kind === 'tag') g.tags = [...g.tags, { key: 'fp', value: 'x' }];
+        else g.things.add('fp-thing');
+        const after = readModel(changed, manifest);
+        const planChanged = JSON.stringify(makePlan(manifest, after)) !== JSON.stringify(makePlan(manifest, state));
+        if (planChanged) assert.notEqual(stateFingerprint(after), stateFingerprint(state));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('the Apply confirmation lists what is created, updated and deleted, and every thing that moves, joins or leaves', () => {
+    const account = model({ a: { description: 'old', things: ['t1', 't2'] }, b: { tags: { k: 'v' } }, gone: { things: ['t9'] } }, ['t3']);
+    const manifest = parse(`{"account": "${ACCOUNT}", "region": "${REGION}", "prune": true, "groups": {
+      "a": {"description": "new", "things": ["t1"]}, "b": {"tags": {}, "things": ["t2", "t3"]}, "c": {}
+    }}`);
+    const plan = makePlan(manifest, readModel(account, manifest));
+    assert.deepEqual(confirmationLines(plan, (x) => `<${x}>`), [
+      'Create: <c>',
+      'Update: <a> (description), <b> (tags)',
+      'Delete: <gone> (1 thing will be left without a billing group)',
+      'Move: <t2> from <a> to <b>',
+      'Add: <t3> to <b>',
+    ]);
+    const many = makePlan(parse(`{"groups": {${Array.from({ length: 25 }, (_, i) => `"n${i}": {}`).join(', ')}}}`), readModel(model({}), { prune: false, groups: [] }));
+    assert.deepEqual(confirmationLines(many, (x) => x), [`Create: ${Array.from({ length: 20 }, (_, i) => `n${i}`).join(', ')} and 5 more`]);
+    const removal = makePlan(parse('{"groups": {"a": {"things": []}}}'), readModel(account, parse('{"groups": {"a": {"things": []}}}')));
+    assert.deepEqual(confirmationLines(removal, (x) => x), ['Remove: t1 from a, t2 from a']);
   });
 
   it('a thing that does not exist is a plan error', () => {
