@@ -3,7 +3,7 @@
 // confirmation and Apply.
 import { isAwsManagedTagKey } from './limits';
 import type { Manifest, ManifestGroup } from './manifest';
-import { COUNT_PAGE_SIZE, leftWithoutGroup, type ThingCount } from './thingCount';
+import { COUNT_PAGE_SIZE, leftWithoutGroup, sumCounts, thingsText, type ThingCount } from './thingCount';
 import type { Tag } from './types';
 
 /** One group of the account as read: every field undefined that was not read. */
@@ -225,13 +225,12 @@ export function makePlan(manifest: Manifest, state: AccountState, options: PlanO
     planExisting(g, have, plan, options, currentGroup, wantedGroup);
   }
 
-  if (prunes(manifest))
+  if (prunes(manifest)) {
     for (const g of [...state.groups].sort((a, b) => byName(a.name, b.name)))
-      if (!named.has(g.name)) {
-        plan.deletes.push(withDefined({ group: g.name, arn: g.arn, expectedVersion: g.version, things: g.thingCount }));
-        const left = g.thingCount && leftWithoutGroup(g.thingCount);
-        if (left) plan.warnings.push(`Billing group "${g.name}" is deleted: ${left}.`);
-      }
+      if (!named.has(g.name)) plan.deletes.push(withDefined({ group: g.name, arn: g.arn, expectedVersion: g.version, things: g.thingCount }));
+    const warning = thingsLeftWarning(plan.deletes);
+    if (warning) plan.warnings.push(warning);
+  }
   return plan;
 }
 
@@ -270,6 +269,19 @@ function planExisting(
         plan.additions.push(from && from !== g.name ? { group: g.name, thing: t, from } : { group: g.name, thing: t });
       }
   }
+}
+
+/**
+ * One sentence on the things the deleted groups still hold: 'Billing group "a" is deleted: 3 things
+ * will be left without a billing group.', or for several, the total and the first five groups.
+ */
+function thingsLeftWarning(deletes: readonly DeleteStep[]): string | undefined {
+  const holding = deletes.filter((d) => d.things && leftWithoutGroup(d.things));
+  if (holding.length === 0) return undefined;
+  if (holding.length === 1) return `Billing group "${holding[0].group}" is deleted: ${leftWithoutGroup(holding[0].things!)}.`;
+  const total = leftWithoutGroup(sumCounts(holding.map((d) => d.things!)))!;
+  const each = holding.slice(0, 5).map((d) => `"${d.group}": ${thingsText(d.things!).replace(/ things?$/, '')}`);
+  return `${holding.length} billing groups that still hold things are deleted: ${total} (${each.join(', ')}${holding.length > 5 ? `, and ${holding.length - 5} more` : ''}).`;
 }
 
 /** Drops undefined fields, so plans compare and print cleanly. */

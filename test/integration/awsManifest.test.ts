@@ -396,10 +396,7 @@ describe('manifest against moto (tag and version layers, fault proxy)', () => {
       ['big', { count: 250, more: true }],
       ['fleet-eu-west', { count: 3, more: false }],
     ]);
-    assert.deepEqual(p.warnings, [
-      'Billing group "big" is deleted: 250 or more things will be left without a billing group.',
-      'Billing group "fleet-eu-west" is deleted: 3 things will be left without a billing group.',
-    ]);
+    assert.deepEqual(p.warnings, ['2 billing groups that still hold things are deleted: 253 or more things will be left without a billing group ("big": 250 or more, "fleet-eu-west": 3).']);
     const listed = proxy.forwarded().filter((r) => r.operation === 'ListThingsInBillingGroup');
     assert.deepEqual(listed.map((r) => [decodeURIComponent(r.pathname.split('/')[2]), r.query.get('maxResults')]).sort(), [['big', '250'], ['fleet-eu-west', '250']], 'one page each, of 250');
   });
