@@ -1,7 +1,10 @@
 // Export, Plan and Apply. Plan and Apply act on the manifest in the active editor (unsaved edits
 // included) or ask which one; they refuse, in a sentence and before any write, a manifest with errors,
-// one for another account or region, and (Apply) an untrusted workspace. Reads and writes are paced
-// by the bulk runner with one progress notification and Cancel.
+// one for another account or region (or naming an account, or pruning, while the connected account is
+// unknown), and (Apply) an untrusted workspace. Apply applies the plan the user saw: Plan keeps its
+// plan with a fingerprint of what it read, and when Apply reads something else it shows the new diff
+// instead of applying. Reads and writes are paced by the bulk runner with one progress notification
+// and Cancel.
 import vscode = require('vscode');
 import { inert } from '../core/displayText';
 import { connectionRefusal, hasErrors, parseManifest, regionRefusal, type Manifest } from '../core/manifest';
