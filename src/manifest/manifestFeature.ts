@@ -3,7 +3,7 @@
 // Nothing here calls AWS on its own: the account and region it compares with are those already known
 // (from the tree's loaded groups, or the last Plan, Apply or Export of this connection).
 import vscode = require('vscode');
-import { connectionProblems, parseManifest, type ManifestProblem, type ParsedManifest } from '../core/manifest';
+import { connectionProblems, ownDiagnostics, parseManifest, type ManifestProblem, type ParsedManifest } from '../core/manifest';
 import { manifestCostLenses, type GroupCostLens } from '../core/manifestCosts';
 import { cachedCosts } from '../costs/costCache';
 import type { Deps } from '../shared/deps';
@@ -53,7 +53,7 @@ export function createManifestFeature(deps: Deps, lensesChanged: () => void): Ma
 
   const update = (doc: vscode.TextDocument) => {
     const p = parse(doc);
-    const problems: ManifestProblem[] = [...p.problems.filter((x) => !x.bySchema), ...connectionProblems(p, knownConnection())];
+    const problems: ManifestProblem[] = [...ownDiagnostics(p), ...connectionProblems(p, knownConnection())];
     collection.set(
       doc.uri,
       problems.map((x) => {
