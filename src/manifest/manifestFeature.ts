@@ -4,6 +4,7 @@
 // (from the tree's loaded groups, or the last Plan, Apply or Export of this connection).
 import vscode = require('vscode');
 import { connectionProblems, parseManifest, type ManifestProblem, type ParsedManifest } from '../core/manifest';
+import { utcMonth } from '../core/costs';
 import { manifestCostLenses, type GroupCostLens } from '../core/manifestCosts';
 import { cachedFor, costCacheKey } from '../costs/costCache';
 import { readCostSettings } from '../costs/costSettings';
@@ -90,6 +91,18 @@ export function createManifestFeature(deps: Deps, lensesChanged: () => void): Ma
     return manifestCostLenses(p.manifest, cached.data, now);
   };
 
+  // The cost CodeLens follows the costs settings (another key or metric: other figures, or none) and
+  // the UTC month (after 00:00 UTC on the 1st, last month's figures are another key): checked each minute.
+  let lensMonth = utcMonth(new Date());
+  const lensTimer = setInterval(() => {
+    if (utcMonth(new Date()) === lensMonth) return;
+    lensMonth = utcMonth(new Date());
+    lensesChanged();
+  }, 60_000);
+  const costSettingsWatch = vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('iotBillingGroups.costs')) lensesChanged();
+  });
+
   return {
     refreshDiagnostics(doc) {
       const key = doc.uri.toString();
@@ -143,6 +156,8 @@ export function createManifestFeature(deps: Deps, lensesChanged: () => void): Ma
     copyAs: (kind, node, nodes) => copyAsCode(deps, kind, node, nodes),
     dispose() {
       for (const t of timers.values()) clearTimeout(t);
+      clearInterval(lensTimer);
+      costSettingsWatch.dispose();
       collection.dispose();
       commands.dispose();
     },
