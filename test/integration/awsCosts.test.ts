@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createAwsLayer, isAwsProblem, type AwsLayer, type CallLog, type Connection } from '../../src/aws/index';
 import { createCostExplorerLayer, type CostExplorerLayer, type CostExplorerService, type CostQuery } from '../../src/aws/costExplorer/index';
 import { costPeriod, periodKey } from '../../src/core/costPeriod';
-import { cachedOrQueried, CostCache } from '../../src/costs/costCache';
+import { cachedOrQueried, CostCache, LoadGate } from '../../src/costs/costCache';
 import { DEFAULT_COST_SERVICES } from '../../src/core/costs';
 import { makeAwsHome, type AwsHome } from '../support/awsFiles';
 import { costMonthResult, queueCostAndUsage } from '../support/costExplorerLayer';
@@ -313,6 +313,20 @@ describe('Cost Explorer against moto and the stand-in', () => {
     assert.equal(sent('GetCostAndUsage').length, 4, 'Refresh Costs queries again');
     await open(false, Date.now() + 13 * 3_600_000);
     assert.equal(sent('GetCostAndUsage').length, 6, 'after cacheHours the figures are queried again');
+  });
+
+  it('a forced Refresh while the figures are being queried shares that query: one billed request per page, not two', async () => {
+    const store = new Map<string, unknown>();
+    const cache = new CostCache({ get: <T>(k: string) => store.get(k) as T | undefined, update: async (k, v) => void store.set(k, JSON.parse(JSON.stringify(v))) });
+    const key = { profile: conn.profile, account: query.account, region: query.region, tagKey: query.tagKey, metric: query.metric, months: 1, services: query.services, period: periodKey(period), credits: true };
+    const gate = new LoadGate<{ data: unknown; fromCache: boolean }>();
+    const load = (force: boolean) => gate.run(force, (f) => cachedOrQueried(cache, key, { force: f, cacheHours: 12 }, () => ce.getCostAndUsage(query)));
+    await queueCostAndUsage(moto.endpoint, [pageOne, pageTwo]);
+    const [opened, refreshed] = await Promise.all([load(false), load(true)]);
+    assert.equal(sent('GetCostAndUsage').length, 2, 'one query of two pages');
+    assert.equal(refreshed, opened, 'the Refresh got the same figures');
+    await load(true);
+    assert.equal(sent('GetCostAndUsage').length, 4, 'a Refresh after it queries again');
   });
 
   it('signs with the IoT client\'s resolved credentials', async () => {
