@@ -8,6 +8,7 @@ import { costPeriod, isoDay } from '../core/costPeriod';
 import { DEFAULT_COST_TAG_KEY } from '../core/costs';
 import { inert } from '../core/displayText';
 import type { Tag } from '../core/types';
+import { isAwsManagedTagKey } from '../core/limits';
 import { validateTags } from '../core/validation';
 import { bulkPace } from '../shared/bulkPace';
 import type { Deps } from '../shared/deps';
@@ -102,7 +103,9 @@ export async function setUpCostAllocation(deps: Deps, model: CostsModel): Promis
     if (!chosen) return;
     const toTag = chosen.map((c) => c.group);
     // A group whose tags cannot take this one (50 already): logged per group, nothing sent for it.
-    const full = toTag.filter((g) => validateTags([...(read.tags.get(g.name) ?? []), { key, value: g.name }]).length > 0);
+    // AWS's own aws: tags (a CloudFormation stack's) do not count towards the 50 and are never written.
+    const own = (g: { name: string }) => (read.tags.get(g.name) ?? []).filter((t) => !isAwsManagedTagKey(t.key));
+    const full = toTag.filter((g) => validateTags([...own(g), { key, value: g.name }]).length > 0);
     const outcomes = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tagging {0} billing groups with {1}', toTag.length, inert(key)), cancellable: true },
       (progress, token) => {
@@ -111,9 +114,11 @@ export async function setUpCostAllocation(deps: Deps, model: CostsModel): Promis
         return runBulk(
           toTag.filter((g) => !full.includes(g)),
           async (g) => {
-            const wanted = [...(read.tags.get(g.name) ?? []), { key, value: g.name }];
-            await service.setTags(g.arn, wanted, abort.signal);
-            model.knownTags.set(g.name, wanted);
+            // TagResource adds or replaces only this key: the group's other tags are not sent, so none
+            // is lost to a concurrent edit and aws: tags are left to AWS.
+            const tag = { key, value: g.name };
+            await service.tagResource(g.arn, [tag], abort.signal);
+            model.knownTags.set(g.name, [...(read.tags.get(g.name) ?? []).filter((t) => t.key !== key), tag]);
           },
           { ...bulkPace(log), isCancelled: () => token.isCancellationRequested, onDone: (done, total) => progress.report({ message: `${done}/${total}`, increment: 100 / total }) },
         );

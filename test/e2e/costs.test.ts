@@ -318,6 +318,14 @@ test('costs 2: month-to-date in the tree; Set Up Cost Allocation; problems in th
   // Other keys of the organisation: the backfill's modal names those inactive now.
   layer.costExplorer.tags.push({ key: 'project', status: 'Active' }, { key: 'legacy-cost-centre', status: 'Inactive' }, { key: 'aws:createdBy', status: 'Inactive', type: 'AWSGenerated' });
   layer.costExplorer.dimensionValues.set('SERVICE', ['AWS IoT', 'AWS IoT Device Defender', 'AWS IoT Device Management']);
+  // A group a CloudFormation stack made carries AWS's own aws: tags, which no one may write: Set Up must tag it all the same.
+  const stackTag = { Key: 'aws:cloudformation:stack-name', Value: 'lab-stack' };
+  const iot = testClient(layer.endpoint);
+  try {
+    await iot.send(new TagResourceCommand({ resourceArn: `arn:aws:iot:us-east-1:${ACCOUNT}:billinggroup/lab-prototypes`, tags: [stackTag] }));
+  } finally {
+    iot.destroy();
+  }
   await withWorkbench('costs 2 tree set up problems', options(THEMES.dark, { 'iotBillingGroups.costs.showInTree': true }), async ({ wb }) => {
     await wb.step('the tree shows each group\'s month-to-date cost (one query)', async () => {
       await openView(wb);
@@ -344,13 +352,15 @@ test('costs 2: month-to-date in the tree; Set Up Cost Allocation; problems in th
       assert.deepEqual((await checkedQuickPickLabels(wb)).sort(), ALL_GROUPS);
       await clickQuickInputOk(wb);
       await wb.waitForNotification('Tagged 5 billing groups with BillingGroup=<group name>.', { timeout: 60_000 });
-      const tagged = sent('TagResource');
+      // The seed's own TagResource (the aws: tag) is in the record too.
+      const tagged = sent('TagResource').filter((r) => !JSON.stringify(r.body).includes(stackTag.Key));
       assert.equal(tagged.length, 5);
       for (const name of ALL_GROUPS) {
         const req = tagged.find((r) => String((r.body as { resourceArn?: string }).resourceArn).endsWith(`/${name}`));
         assert.deepEqual((req?.body as { tags?: unknown }).tags, [{ Key: 'BillingGroup', Value: name }], name);
         assert.ok(layer.tagsOf(`arn:aws:iot:us-east-1:${ACCOUNT}:billinggroup/${name}`).some((t) => t.Key === 'BillingGroup' && t.Value === name), name);
       }
+      assert.ok(layer.tagsOf(`arn:aws:iot:us-east-1:${ACCOUNT}:billinggroup/lab-prototypes`).some((t) => t.Key === stackTag.Key && t.Value === stackTag.Value), 'the aws: tag is left as it was');
     });
 
     await wb.step('Set Up: the key is inactive: Activate, then backfill 12 months after a modal naming the keys inactive now', async () => {
