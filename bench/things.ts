@@ -3,10 +3,11 @@
 //   - counting things without a billing group with the extension's src/aws layer (ThingService): its
 //     exact call count, its time beside boto3's paginators doing the same set difference (at boto3's
 //     defaults and at the same page size, runs interleaved), and the heap it keeps after a full GC;
-//   - assigning 1,000 of them with the paced bulk runner (src/core/bulk.ts, at the pace of
+//   - assigning 1,000 of them with the extension's run (src/core/assignmentSteps.ts: a DescribeThing
+//     check and one AddThingToBillingGroup per thing, on the paced bulk runner at the pace of
 //     src/shared/bulkPace.ts) through the fault proxy, which throttles some calls and loses the
-//     responses of others: each thing ends in the group once, the calls reaching the emulator are
-//     1,000 plus the retried lost responses, and the throughput against the configured pace.
+//     responses of others: each thing ends in the group once, the adds reaching the emulator are
+//     1,000 plus the retried lost responses, and the throughput (things a second) against the pace.
 //   - with the workbench (bench/thingsMemory.ts): the extension host's memory growth after full GCs
 //     while the tree's "Things without a billing group" counts them (budget 40 MB).
 // In `npm run bench -- --things` (measurement 9; seeding takes minutes, so it is asked for), or
@@ -21,8 +22,9 @@ import * as readline from 'node:readline';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { AddThingToBillingGroupCommand, CreateBillingGroupCommand, CreateThingCommand, IoTClient, ListThingsInBillingGroupCommand } from '@aws-sdk/client-iot';
-import { createAwsLayer, ThingService, type CallLog } from '../src/aws/index';
-import { runBulk } from '../src/core/bulk';
+import { createAwsLayer, membershipPort, ThingService, type CallLog } from '../src/aws/index';
+import { planAssignment } from '../src/core/assignmentPlan';
+import { runAssignmentSteps } from '../src/core/assignmentSteps';
 import { countingCalls } from '../src/core/unassignedThings';
 import { makeAwsHome, type AwsHome } from '../test/support/awsFiles';
 import { startFaultProxy } from '../test/support/faultProxy';
@@ -185,6 +187,8 @@ export interface AssignResult {
   /** AddThingToBillingGroup requests that reached the emulator, and what that should be (n + lost responses). */
   reachedEmulator: number;
   expectedAtEmulator: number;
+  /** DescribeThing checks that reached the emulator: one per step, again for a throttled step the runner retried. */
+  checksReachedEmulator: number;
   failed: number;
   inGroupOnce: boolean;
 }
@@ -205,9 +209,8 @@ export async function measureAssigning(motoEndpoint: string, awsHome: AwsHome, n
     const service = layer.service(await layer.resolveConnection({ profile: 'default', region: 'us-east-1', endpoint: proxy.endpoint }));
     const target = benchGroup(0);
     const started = Date.now();
-    const outcomes = await runBulk(things, (t) => service.addThingToBillingGroup(target, t), {
-      ...PACE,
-      retry: { isRetryable: (e) => (e as { code?: string }).code === 'Throttled', times: 3, backoffMs: 2000 },
+    const run = await runAssignmentSteps(planAssignment(target, things, () => undefined, false), membershipPort(service), {
+      bulk: { ...PACE, retry: { isRetryable: (e) => (e as { code?: string }).code === 'Throttled', times: 3, backoffMs: 2000 } },
     });
     const seconds = (Date.now() - started) / 1000;
     const stats = proxy.stats();
@@ -234,7 +237,8 @@ export async function measureAssigning(motoEndpoint: string, awsHome: AwsHome, n
       lostResponses: stats.byOutcome.lostResponse ?? 0,
       reachedEmulator: proxy.countForwarded({ operation: 'AddThingToBillingGroup' }),
       expectedAtEmulator: n + lost.length,
-      failed: outcomes.filter((o) => !o.ok).length,
+      checksReachedEmulator: proxy.countForwarded({ operation: 'DescribeThing' }),
+      failed: run.outcomes.filter((o) => o.result !== 'added').length,
       inGroupOnce: inGroup.length === n && new Set(inGroup).size === n,
     };
   } finally {

@@ -64,9 +64,14 @@ problem.setAttribute('role', 'alert');
 problem.hidden = true;
 const notice = el('p', { id: 'notice', className: 'notice' });
 notice.hidden = true;
+// What the figures are: the metric, and whether credits and refunds are in them.
+const basis = el('p', { id: 'basis', className: 'basis' });
 const chart = el('figure', { id: 'chart', className: 'chart' });
 const tableHost = el('div', { className: 'table-host' });
-app.append(toolbar, problem, notice, chart, tableHost);
+// What Unallocated holds, and the charges AWS never attributes through billing groups.
+const unallocatedHelp = el('details', { id: 'unallocated-help', className: 'unallocated-help' });
+unallocatedHelp.hidden = true;
+app.append(toolbar, problem, notice, basis, chart, tableHost, unallocatedHelp);
 
 refresh.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
 exportCsv.addEventListener('click', () => vscode.postMessage({ type: 'export' }));
@@ -282,6 +287,15 @@ function render(m: PanelModel, fresh: boolean): void {
     notice.append(' ', b);
   }
   notice.hidden = m.notice === '';
+  basis.textContent = typeof m.basis === 'string' ? m.basis : '';
+  const un = m.rows.find((r) => r.kind === 'unallocated');
+  const charges = Array.isArray(m.unattributed) ? m.unattributed : [];
+  unallocatedHelp.replaceChildren(
+    el('summary', { text: 'What Unallocated holds' }),
+    el('p', { text: 'Usage without the tag: things in no billing group or in groups without the tag, and usage AWS could not tie to a thing.' }),
+    ...(charges.length > 0 ? [el('p', { text: 'AWS never attributes these charges through billing groups:' }), el('ul', {}, ...charges.map((c) => el('li', { text: `${c.charge}: ${c.why}` })))] : []),
+  );
+  unallocatedHelp.hidden = un === undefined;
   drawChart(m);
   drawTable(m, fresh);
 }

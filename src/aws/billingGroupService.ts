@@ -17,9 +17,10 @@ import {
   UpdateBillingGroupCommand,
 } from '@aws-sdk/client-iot';
 import { compareConfiguration, describeDifferences, planTagChanges, type Difference } from '../core/configuration';
-import { PAGE_SIZE_MAX } from '../core/limits';
+import { isAwsManagedTagKey, PAGE_SIZE_MAX } from '../core/limits';
+import { COUNT_PAGE_SIZE, countFromPage, type ThingCount } from '../core/thingCount';
 import type { BillingGroupDetails, BillingGroupSummary, Page, Tag } from '../core/types';
-import { hasProblems, validateDescription, validateInput, validateName, validateNamePrefix, validateTags, type BillingGroupInput } from '../core/validation';
+import { hasProblems, validateDescription, validateInput, validateName, validateNamePrefix, validateTagKey, validateTags, type BillingGroupInput } from '../core/validation';
 import type { Connection } from './connection';
 import { AwsProblem, isAbort, toProblem } from './errors';
 
@@ -296,6 +297,16 @@ export class BillingGroupService {
     return { items: out.things ?? [], nextToken: out.nextToken || undefined };
   }
 
+  /**
+   * How many things the group holds, from ONE ListThingsInBillingGroup page of 250: a group of
+   * millions costs one call and is said to hold "250 or more" (before a delete leaves them without a
+   * group).
+   */
+  async countThingsInBillingGroup(name: string, signal?: AbortSignal): Promise<ThingCount> {
+    const page = await this.listThingsInBillingGroup(name, undefined, signal, COUNT_PAGE_SIZE);
+    return countFromPage(page.items, page.nextToken);
+  }
+
   async listThings(nextToken?: string, signal?: AbortSignal, pageSize = PAGE_SIZE_MAX): Promise<Page<ThingSummary>> {
     const out = await this.call('ListThings', (c, o) => c.send(new ListThingsCommand({ nextToken, maxResults: pageSize }), o), signal);
     return {
@@ -335,20 +346,35 @@ export class BillingGroupService {
     return tags;
   }
 
-  /** Writes a tag change worked out beforehand (Apply of a manifest reads the tags itself just before). */
+  /** TagResource: adds or changes these tags, leaves the others (one call). */
+  async tagResource(arn: string, set: Tag[], signal?: AbortSignal): Promise<void> {
+    const problems = validateTags(set);
+    if (problems.length > 0) throw new AwsProblem('InvalidInput', problems[0].message);
+    const request = { resourceArn: arn, tags: set.map((t) => ({ Key: t.key, Value: t.value })) };
+    await this.call('TagResource', (c, o) => c.send(new TagResourceCommand(request), o), signal);
+    const seen = this.tagsSeen.get(arn);
+    if (seen) this.tagsSeen.set(arn, [...seen.filter((t) => !set.some((s) => s.key === t.key)), ...set.map((t) => ({ ...t }))]);
+  }
+
+  /** UntagResource: removes these keys (one call). AWS-managed keys (aws:…) are refused before sending. */
+  async untagResource(arn: string, keys: string[], signal?: AbortSignal): Promise<void> {
+    const reserved = keys.find(isAwsManagedTagKey);
+    if (reserved !== undefined) throw new AwsProblem('InvalidInput', validateTagKey(reserved) ?? `Tag key ${reserved} is managed by AWS.`);
+    const request = { resourceArn: arn, tagKeys: keys };
+    await this.call('UntagResource', (c, o) => c.send(new UntagResourceCommand(request), o), signal);
+    const seen = this.tagsSeen.get(arn);
+    if (seen) this.tagsSeen.set(arn, seen.filter((t) => !keys.includes(t.key)));
+  }
+
+  /**
+   * Writes a tag change worked out beforehand: UntagResource first, then TagResource, so that
+   * replacing keys on a resource that has 50 tags never asks it to hold more than 50.
+   */
   async writeTags(arn: string, set: Tag[], remove: string[], signal?: AbortSignal): Promise<void> {
     const problems = validateTags(set);
     if (problems.length > 0) throw new AwsProblem('InvalidInput', problems[0].message);
-    if (set.length > 0) {
-      const request = { resourceArn: arn, tags: set.map((t) => ({ Key: t.key, Value: t.value })) };
-      await this.call('TagResource', (c, o) => c.send(new TagResourceCommand(request), o), signal);
-    }
-    if (remove.length > 0) {
-      const request = { resourceArn: arn, tagKeys: remove };
-      await this.call('UntagResource', (c, o) => c.send(new UntagResourceCommand(request), o), signal);
-    }
-    const seen = this.tagsSeen.get(arn);
-    if (seen) this.tagsSeen.set(arn, [...seen.filter((t) => !remove.includes(t.key) && !set.some((s) => s.key === t.key)), ...set.map((t) => ({ ...t }))]);
+    if (remove.length > 0) await this.untagResource(arn, remove, signal);
+    if (set.length > 0) await this.tagResource(arn, set, signal);
   }
 
   /**
@@ -382,21 +408,27 @@ export class BillingGroupService {
     }
   }
 
-  /** Makes the resource's tags equal `wanted`: one TagResource for what is new or changed, one UntagResource for what is gone. */
+  /**
+   * Makes the resource's tags equal `wanted`: one UntagResource for what is gone, then one
+   * TagResource for what is new or changed — in that order, so that replacing keys on a resource that
+   * has 50 tags never asks it to hold more than 50. AWS-managed tags the resource has (aws:…, e.g.
+   * CloudFormation's) stay: `wanted` cannot name them (refused as input), and they are never removed.
+   */
   async setTags(arn: string, wanted: Tag[], signal?: AbortSignal): Promise<{ set: number; removed: number }> {
     const problems = validateTags(wanted);
     if (problems.length > 0) throw new AwsProblem('InvalidInput', problems[0].message);
-    const existing = await this.listTags(arn, signal);
+    const all = await this.listTags(arn, signal);
+    const existing = all.filter((t) => !isAwsManagedTagKey(t.key));
     const plan = planTagChanges(existing, wanted);
-    if (plan.set.length > 0) {
-      const request = { resourceArn: arn, tags: plan.set.map((t) => ({ Key: t.key, Value: t.value })) };
-      await this.call('TagResource', (c, o) => c.send(new TagResourceCommand(request), o), signal);
-    }
     if (plan.remove.length > 0) {
       const request = { resourceArn: arn, tagKeys: plan.remove };
       await this.call('UntagResource', (c, o) => c.send(new UntagResourceCommand(request), o), signal);
     }
-    this.tagsSeen.set(arn, wanted.map((t) => ({ ...t })));
+    if (plan.set.length > 0) {
+      const request = { resourceArn: arn, tags: plan.set.map((t) => ({ Key: t.key, Value: t.value })) };
+      await this.call('TagResource', (c, o) => c.send(new TagResourceCommand(request), o), signal);
+    }
+    this.tagsSeen.set(arn, [...all.filter((t) => isAwsManagedTagKey(t.key)), ...wanted].map((t) => ({ ...t })));
     return { set: plan.set.length, removed: plan.remove.length };
   }
 }

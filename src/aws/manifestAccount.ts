@@ -18,16 +18,27 @@ async function allThings(service: BillingGroupService, group: string, signal?: A
   return things;
 }
 
+/** The answer, or undefined when the group no longer exists (deleted since it was listed). */
+async function unlessGone<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (e) {
+    if (isAwsProblem(e) && e.code === 'ResourceNotFound') return undefined;
+    throw e;
+  }
+}
+
 export function manifestReader(service: BillingGroupService): AccountReader {
   return {
     region: service.connection.region,
     listGroups: (signal) => service.listAllBillingGroups({}, signal),
     describe: async (name, signal) => {
-      const d = await service.describeBillingGroup(name, signal);
-      return { arn: d.arn, version: d.version, description: d.description };
+      const d = await unlessGone(service.describeBillingGroup(name, signal));
+      return d && { arn: d.arn, version: d.version, description: d.description };
     },
-    listTags: (arn, signal) => service.listTags(arn, signal),
-    listThings: (group, signal) => allThings(service, group, signal),
+    listTags: (arn, signal) => unlessGone(service.listTags(arn, signal)),
+    listThings: (group, signal) => unlessGone(allThings(service, group, signal)),
+    countThings: (group, signal) => unlessGone(service.countThingsInBillingGroup(group, signal)),
     thingGroup: async (thing, signal) => {
       try {
         return (await service.describeThing(thing, signal)).billingGroupName;
@@ -41,7 +52,14 @@ export function manifestReader(service: BillingGroupService): AccountReader {
         const account = accountOfArn(g.arn);
         if (account) return account;
       }
-      return service.callerAccount(signal);
+      try {
+        return await service.callerAccount(signal);
+      } catch (e) {
+        if (signal?.aborted) throw e;
+        // Unknown (logged with the call): a manifest that names an account or prunes is then refused
+        // (connectionRefusal), one that does neither can still be planned and applied.
+        return undefined;
+      }
     },
   };
 }
@@ -62,13 +80,18 @@ export function manifestWriter(service: BillingGroupService): ManifestWriter {
       try {
         await service.updateDescription(name, description, expectedVersion, signal);
       } catch (e) {
-        if (isAwsProblem(e) && e.code === 'VersionConflict') throw new ChangedSincePlan('its version moved on');
-        throw e;
+        if (!isAwsProblem(e) || e.code !== 'VersionConflict') throw e;
+        // The version moved on. When the group now says exactly what this step writes, one more
+        // version is this step's own earlier write (an answer lost and the SDK's retry meeting it):
+        // that is done. Anything else is someone else's change.
+        const now = await service.describeBillingGroup(name, signal).catch(() => undefined);
+        if (now && now.description === description && expectedVersion !== undefined && now.version === expectedVersion + 1) return;
+        throw new ChangedSincePlan('its version moved on');
       }
     },
     readTags: (arn, signal) => service.listTags(arn, signal),
-    writeTags: (arn, set, remove, signal) => service.writeTags(arn, set, remove, signal),
-    readThings: (group, signal) => allThings(service, group, signal),
+    untag: (arn, keys, signal) => service.untagResource(arn, keys, signal),
+    tag: (arn, tags, signal) => service.tagResource(arn, tags, signal),
     thingGroup: async (thing, signal) => (await service.describeThing(thing, signal)).billingGroupName,
     addThing: (group, thing, signal) => service.addThingToBillingGroup(group, thing, signal),
     removeThing: (group, thing, signal) => service.removeThingFromBillingGroup(group, thing, signal),

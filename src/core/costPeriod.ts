@@ -56,3 +56,8 @@ export function monthOf(day: string): string | undefined {
   const m = /^(\d{4})-(\d{2})(?:-\d{2})?/.exec(day);
   return m ? `${m[1]}-${m[2]}` : undefined;
 }
+
+/** The period's months as one text ("2026-06..2026-12"): part of the cache key, so a new month is a new key. */
+export function periodKey(period: CostPeriod): string {
+  return `${period.months[0] ?? ''}..${period.months[period.months.length - 1] ?? ''}`;
+}

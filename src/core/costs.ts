@@ -1,9 +1,30 @@
 // Cost arithmetic: Cost Explorer's TAG groups ("KEY$VALUE") mapped to billing groups, totals, the
 // chart's series and the tree's month-to-date figures. Every amount lands in exactly one row.
 import type { Tag } from './types';
+import { UNATTRIBUTED_CHARGES, type UnattributedCharge } from './unattributedCharges';
 
-export const COST_METRICS = ['UnblendedCost', 'AmortizedCost', 'NetUnblendedCost', 'BlendedCost'] as const;
+export const COST_METRICS = ['UnblendedCost', 'AmortizedCost', 'NetUnblendedCost', 'NetAmortizedCost', 'BlendedCost'] as const;
 export type CostMetric = (typeof COST_METRICS)[number];
+/**
+ * One line per metric, as the setting's enumDescriptions and the README say it (after the Billing and
+ * Cost Management user guide, "Understanding your AWS Cost Datasets": unblended, amortized, net, blended).
+ */
+export const COST_METRIC_MEANINGS: Readonly<Record<CostMetric, string>> = {
+  UnblendedCost: 'What each usage was charged, at its own rate, in the month it was charged (as on the bill).',
+  AmortizedCost: 'Upfront and recurring reservation and Savings Plans fees spread over the months they cover.',
+  NetUnblendedCost: 'Unblended cost after the discounts AWS applies to the bill (e.g. volume or private pricing).',
+  NetAmortizedCost: 'Amortized cost after the discounts AWS applies to the bill.',
+  BlendedCost: "Usage priced at the average rate of the organisation's accounts under consolidated billing.",
+};
+/** The setting that includes credits and refunds in the figures (excluded by default). */
+export const CREDITS_SETTING = 'iotBillingGroups.costs.includeCreditsAndRefunds';
+
+/** What the panel says of credits and refunds (Cost Explorer's RECORD_TYPE values Credit and Refund). */
+export function creditsNote(included: boolean): string {
+  return included
+    ? `Credits and refunds are included (setting ${CREDITS_SETTING}).`
+    : `Credits and refunds are excluded (setting ${CREDITS_SETTING}): the figures are the charges before them.`;
+}
 export const DEFAULT_COST_TAG_KEY = 'BillingGroup';
 export const DEFAULT_COST_SERVICES: readonly string[] = ['AWS IoT', 'AWS IoT Device Management', 'AWS IoT Device Defender'];
 /** Rows the chart shows by name; the rest are summed as "Other". */
@@ -13,6 +34,15 @@ export const UNALLOCATED_LABEL = 'Unallocated';
 export const UNALLOCATED_EXPLANATION =
   'Usage without the tag: things in no billing group or in groups without the tag, and usage AWS could not tie to a thing ' +
   '(a client ID other than the thing name, no certificate attached to the thing, or usage from before the tag was active).';
+
+/** The charges AWS never attributes through billing groups (src/core/unattributedCharges.ts, after the developer guide). */
+export { UNATTRIBUTED_CHARGES as NEVER_ATTRIBUTED_CHARGES, type UnattributedCharge } from './unattributedCharges';
+
+/** What Unallocated holds: usage without the tag, then each charge AWS never attributes, with why. */
+export function unallocatedExplanation(charges: readonly UnattributedCharge[] = UNATTRIBUTED_CHARGES): string {
+  if (charges.length === 0) return UNALLOCATED_EXPLANATION;
+  return `${UNALLOCATED_EXPLANATION} AWS never attributes these charges through billing groups: ${charges.map((c) => `${c.charge}: ${c.why}`).join(' ')}`;
+}
 
 /** One Cost Explorer group of one month: the tag's value ('' for usage without the tag) and its amount. */
 export interface CostEntry {
@@ -40,6 +70,8 @@ export interface CostData {
   fetchedAt: number;
   /** Pages (= requests) the query took. */
   pages: number;
+  /** Whether credits and refunds were in the query (RECORD_TYPE); absent in figures cached before it was asked. */
+  includesCreditsAndRefunds?: boolean;
 }
 
 /** A billing group as far as the extension knows it; tags undefined when they were never read. */
@@ -214,6 +246,19 @@ export function costsByGroup(table: CostTable): Map<string, GroupCost> {
       });
   }
   return out;
+}
+
+/** YYYY-MM of an instant's UTC month (Cost Explorer's months are UTC months). */
+export function utcMonth(d: Date): string {
+  return `${String(d.getUTCFullYear()).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/**
+ * Each group's figures, for the tree's "this month", only when the figures' last month is the current
+ * UTC month at `now`: after 00:00 UTC on the 1st, last month's month to date is not this month's.
+ */
+export function currentMonthCosts(data: CostData, table: CostTable, now: Date): Map<string, GroupCost> {
+  return data.months.at(-1)?.month === utcMonth(now) ? costsByGroup(table) : new Map();
 }
 
 /** An amount in a currency, e.g. "$12.34" or "-$0.50"; an unknown currency code is written after the number. */

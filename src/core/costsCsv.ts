@@ -1,4 +1,4 @@
-// The costs as CSV (RFC 4180): one record per row and month. Amounts are plain numbers (negative for
+// The costs as CSV (RFC 4180) after a UTF-8 byte order mark: one record per row and month. Amounts are plain numbers (negative for
 // credits); a text cell that a spreadsheet would run as a formula is made inert with a leading "'".
 import type { CostRow, CostTable } from './costs';
 
@@ -38,6 +38,9 @@ function groupCell(row: CostRow): string {
   return row.kind === 'group' || row.kind === 'shared' ? row.groups.join('; ') : '';
 }
 
+/** U+FEFF: spreadsheets (Excel above all) read a file starting with it as UTF-8, so group names keep their characters. */
+export const UTF8_BOM = '\uFEFF';
+
 export function costsCsv(table: CostTable): string {
   const lines = [CSV_HEADER.join(',')];
   for (const row of table.rows)
@@ -48,11 +51,12 @@ export function costsCsv(table: CostTable): string {
           .join(','),
       );
     });
-  return `${lines.join('\r\n')}\r\n`;
+  return `${UTF8_BOM}${lines.join('\r\n')}\r\n`;
 }
 
 /** Parses RFC 4180 text into records of fields (the inverse of the writer; used to check it). */
-export function parseCsv(text: string): string[][] {
+export function parseCsv(input: string): string[][] {
+  const text = input.startsWith(UTF8_BOM) ? input.slice(1) : input;
   const records: string[][] = [];
   let field = '';
   let record: string[] = [];

@@ -1,7 +1,7 @@
 // The messages between the costs panel's webview and the extension, and the panel's model (figures
 // already formatted, so the webview only places text). The webview is untrusted: the host accepts
 // only the few message types below, with no payload but a bounded sort state. Pure: no vscode.
-import { chartSeries, formatAmount, rowLabel, UNALLOCATED_EXPLANATION, type CostRowKind, type CostTable } from './costs';
+import { chartSeries, creditsNote, formatAmount, NEVER_ATTRIBUTED_CHARGES, rowLabel, unallocatedExplanation, type CostRowKind, type CostTable, type UnattributedCharge } from './costs';
 
 export interface PanelCell {
   month: string;
@@ -42,6 +42,10 @@ export interface PanelModel {
   series: PanelSeries[];
   /** e.g. "as of 30 Nov 2026, 09:12 (cached)". */
   asOf: string;
+  /** What the figures are: the metric, and whether credits and refunds are in them. */
+  basis: string;
+  /** The charges AWS never attributes through billing groups (the Unallocated explanation lists them). */
+  unattributed: UnattributedCharge[];
   /** A notice above the figures (e.g. the key is not active yet), or ''. */
   notice: string;
   /** Offer "Set Up Cost Allocation…" next to the notice. */
@@ -52,7 +56,7 @@ export interface PanelModel {
 
 export function panelModel(
   table: CostTable,
-  info: { metric: string; asOf: string; notice?: string; offerSetUp?: boolean; focus?: string },
+  info: { metric: string; asOf: string; notice?: string; offerSetUp?: boolean; focus?: string; includesCreditsAndRefunds?: boolean },
 ): PanelModel {
   const fmt = (n: number) => formatAmount(n, table.currency);
   return {
@@ -72,7 +76,7 @@ export function panelModel(
           : r.kind === 'unmatched'
             ? `Tag value "${r.value}" matches no billing group in this region.`
             : r.kind === 'unallocated'
-              ? UNALLOCATED_EXPLANATION
+              ? unallocatedExplanation()
               : `Billing group ${r.groups[0]} (${table.tagKey}=${r.value})`,
       cells: table.months.map((month, i) => ({ month, amount: r.amounts[i], text: fmt(r.amounts[i]) })),
       total: r.total,
@@ -83,6 +87,9 @@ export function panelModel(
     totalText: fmt(table.total),
     series: chartSeries(table).map((s) => ({ ...s, texts: s.amounts.map(fmt) })),
     asOf: info.asOf,
+    // Figures cached before the setting existed were queried without the RECORD_TYPE filter: credits in.
+    basis: `${info.metric}. ${creditsNote(info.includesCreditsAndRefunds ?? true)}`,
+    unattributed: NEVER_ATTRIBUTED_CHARGES.map((c) => ({ ...c })),
     notice: info.notice ?? '',
     offerSetUp: info.offerSetUp ?? false,
     focus: info.focus ?? '',

@@ -6,6 +6,16 @@ export const TAGS_MAX = 50;
 export const TAG_KEY_MAX = 128;
 export const TAG_VALUE_MAX = 256;
 export const RESERVED_TAG_PREFIX = 'aws:';
+
+/**
+ * A tag AWS manages (CloudFormation's aws:cloudformation:stack-name and the like): the prefix is
+ * reserved in any letter case, so no caller may set, change or remove it, and it does not count
+ * towards the 50 tags of a resource (AWS General Reference, "Tagging AWS resources", tag naming
+ * limits and requirements).
+ */
+export function isAwsManagedTagKey(key: string): boolean {
+  return key.toLowerCase().startsWith(RESERVED_TAG_PREFIX);
+}
 /** Largest page ListBillingGroups / ListThingsInBillingGroup / ListThings accept. */
 export const PAGE_SIZE_MAX = 250;
 

@@ -39,12 +39,15 @@ export interface ManifestProblem extends TextRange {
   message: string;
   /**
    * True where the contributed JSON Schema reports the same thing (VS Code's JSON support shows it):
-   * the extension's own diagnostics leave those out so nothing is said twice. Apply counts all.
+   * the extension's own diagnostics leave those out so nothing is said twice — unless the file has a
+   * "$schema" key, which replaces the contributed schema (see ownDiagnostics). Apply counts all.
    */
   bySchema: boolean;
 }
 
 export interface ManifestRanges {
+  /** The "$schema" key, when the file has one (it replaces the contributed schema in VS Code). */
+  schema?: TextRange;
   account?: TextRange;
   region?: TextRange;
   prune?: TextRange;
@@ -161,6 +164,7 @@ export function parseManifest(text: string): ParsedManifest {
         groupsNode = valueNode;
         break;
       case '$schema':
+        ranges.schema = range(keyNode);
         if (valueNode.type !== 'string') error(range(valueNode), '$schema is a URL string.');
         break;
     }
@@ -303,13 +307,35 @@ export function connectionProblems(parsed: ParsedManifest, connected: { account?
   return out;
 }
 
-/** The sentence refusing a manifest for another account or region, or undefined when it matches. */
+/**
+ * The sentence refusing a manifest for another account or region, or undefined when it matches. An
+ * unknown connected account (no group ARN to read it from, and STS did not answer) cannot be checked:
+ * a manifest that names an account, or prunes, is refused then.
+ */
 export function connectionRefusal(manifest: Manifest, connected: { account?: string; region: string }): string | undefined {
+  if (manifest.account && !connected.account)
+    return `The manifest is for account ${manifest.account}, but the account of the connection could not be found out (its billing groups' ARNs and AWS STS did not say). Nothing is applied to an account that cannot be checked; remove "account" to act on the connected account anyway.`;
+  if (manifest.prune && !connected.account)
+    return `prune deletes groups the manifest does not name, but the account of the connection could not be found out (its billing groups' ARNs and AWS STS did not say), so it cannot be checked. Nothing is pruned in an account that cannot be checked.`;
   if (manifest.account && connected.account && manifest.account !== connected.account)
     return `The manifest is for account ${manifest.account}, but you are connected to account ${connected.account}. Connect with a profile of account ${manifest.account}, or change the manifest's "account".`;
-  if (manifest.region && manifest.region !== connected.region)
-    return `The manifest is for region ${manifest.region}, but you are connected to region ${connected.region}. Select region ${manifest.region}, or change the manifest's "region".`;
+  return regionRefusal(manifest, connected.region);
+}
+
+/** The region part of connectionRefusal: known without a call, so checked before anything is read. */
+export function regionRefusal(manifest: Manifest, region: string): string | undefined {
+  if (manifest.region && manifest.region !== region)
+    return `The manifest is for region ${manifest.region}, but you are connected to region ${region}. Select region ${manifest.region}, or change the manifest's "region".`;
   return undefined;
+}
+
+/**
+ * The problems the extension shows itself, as diagnostics: those the contributed schema cannot say —
+ * or all of them when the file has a "$schema" key, which makes VS Code validate it against that
+ * schema instead of the contributed one (so nothing else would say them).
+ */
+export function ownDiagnostics(parsed: ParsedManifest): ManifestProblem[] {
+  return parsed.ranges.schema ? parsed.problems : parsed.problems.filter((p) => !p.bySchema);
 }
 
 export function hasErrors(parsed: ParsedManifest): boolean {

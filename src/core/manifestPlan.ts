@@ -1,7 +1,9 @@
 // From a manifest and what was read of the account, the plan: what to create, update, tag, move and
 // delete, in the order Apply carries it out. Pure; the same plan drives the diff, the summary, the
 // confirmation and Apply.
+import { isAwsManagedTagKey } from './limits';
 import type { Manifest, ManifestGroup } from './manifest';
+import { COUNT_PAGE_SIZE, leftWithoutGroup, sumCounts, thingsText, type ThingCount } from './thingCount';
 import type { Tag } from './types';
 
 /** One group of the account as read: every field undefined that was not read. */
@@ -13,6 +15,8 @@ export interface AccountGroup {
   description?: string;
   tags?: Tag[];
   things?: string[];
+  /** How many things it holds, from one page (read for groups prune deletes). */
+  thingCount?: ThingCount;
 }
 
 export interface AccountState {
@@ -48,11 +52,6 @@ export interface TagStep {
   /** The tags read during the plan: Apply reads them again and stops the group if they differ. */
   expected: Tag[];
 }
-export interface MembershipCheck {
-  group: string;
-  /** The group's things read during the plan (compared again just before writing). */
-  expected: string[];
-}
 export interface RemoveThingStep {
   group: string;
   thing: string;
@@ -60,7 +59,7 @@ export interface RemoveThingStep {
 export interface AddThingStep {
   group: string;
   thing: string;
-  /** The thing's current group: this is a move (it leaves that group first). */
+  /** The thing's current group: this is a move (the add itself takes it out of that group). */
   from?: string;
   /** The group is created by this plan (nothing to check before adding). */
   created?: boolean;
@@ -69,15 +68,17 @@ export interface DeleteStep {
   group: string;
   arn?: string;
   expectedVersion?: number;
+  /** The things it still holds (they will be left without a billing group). */
+  things?: ThingCount;
 }
 
 export interface Plan {
   creates: CreateStep[];
   descriptions: DescriptionStep[];
   tags: TagStep[];
-  /** Groups whose membership changes; checked before their removals and additions. */
-  membership: MembershipCheck[];
+  /** Things leaving a group for no group (each checked just before it is removed). */
   removals: RemoveThingStep[];
+  /** Things joining a group, from no group or moved from another (each checked just before it is added). */
   additions: AddThingStep[];
   deletes: DeleteStep[];
   /** Said in the plan and in the confirmation (e.g. the cost-allocation tag goes). */
@@ -102,25 +103,29 @@ export interface PlanSummary {
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The tags a caller manages: AWS-managed ones (aws:…) are left out of every comparison and write. */
+export function userTags(tags: readonly Tag[]): Tag[] {
+  return tags.filter((t) => !isAwsManagedTagKey(t.key));
+}
+
 export function tagsEqual(a: readonly Tag[], b: readonly Tag[]): boolean {
   if (a.length !== b.length) return false;
   const m = new Map(a.map((t) => [t.key, t.value]));
   return b.every((t) => m.has(t.key) && m.get(t.key) === t.value);
 }
 
-export function sameMembers(a: readonly string[], b: readonly string[]): boolean {
-  const sa = new Set(a);
-  const sb = new Set(b);
-  return sa.size === sb.size && [...sa].every((x) => sb.has(x));
-}
-
-/** Which groups must be read for this manifest: prune candidates need the list first. */
-export function groupsToRead(manifest: Manifest, existing: readonly string[]): { describe: string[]; tags: string[]; things: string[] } {
+/**
+ * Which groups must be read for this manifest: prune candidates need the list first. `count`: groups
+ * prune deletes, whose things are counted (one page) so the plan can say how many are left without a
+ * group.
+ */
+export function groupsToRead(manifest: Manifest, existing: readonly string[]): { describe: string[]; tags: string[]; things: string[]; count: string[] } {
   const exists = new Set(existing);
   const named = new Set(manifest.groups.map((g) => g.name));
   const describe: string[] = [];
   const tags: string[] = [];
   const things: string[] = [];
+  const count: string[] = [];
   for (const g of manifest.groups) {
     if (!exists.has(g.name)) continue;
     describe.push(g.name);
@@ -132,8 +137,45 @@ export function groupsToRead(manifest: Manifest, existing: readonly string[]): {
       if (!named.has(name)) {
         describe.push(name);
         tags.push(name);
+        count.push(name);
       }
-  return { describe, tags, things };
+  return { describe, tags, things, count };
+}
+
+/**
+ * A fingerprint of everything a plan was made from (what was read, in a canonical order): Apply reads
+ * again and compares, so it applies only the plan the user saw, and shows the new one otherwise.
+ */
+export function stateFingerprint(state: AccountState): string {
+  const sorted = <T>(xs: readonly T[], key: (x: T) => string) => [...xs].sort((a, b) => byName(key(a), key(b)));
+  const canonical = {
+    account: state.account ?? null,
+    region: state.region,
+    groups: sorted(state.groups, (g) => g.name).map((g) => [
+      g.name,
+      g.arn ?? null,
+      g.version ?? null,
+      g.description ?? null,
+      g.tags ? sorted(g.tags, (t) => t.key).map((t) => [t.key, t.value]) : null,
+      g.things ? [...g.things].sort(byName) : null,
+      g.thingCount ? [g.thingCount.count, g.thingCount.more] : null,
+    ]),
+    thingGroups: sorted([...state.thingGroups], ([t]) => t).map(([t, g]) => [t, g ?? null]),
+    missingThings: [...state.missingThings].sort(byName),
+  };
+  return fnv1a(JSON.stringify(canonical));
+}
+
+/** Two 32-bit FNV-1a hashes (different offsets) of the UTF-16 code units, as hex: a fingerprint, not a security measure. */
+function fnv1a(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193);
+  }
+  return `${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}-${text.length}`;
 }
 
 /** prune acts only when the manifest names its account and region. */
@@ -157,7 +199,7 @@ export function thingsToLookUp(manifest: Manifest, read: ReadonlyMap<string, rea
 }
 
 export function makePlan(manifest: Manifest, state: AccountState, options: PlanOptions = {}): Plan {
-  const plan: Plan = { creates: [], descriptions: [], tags: [], membership: [], removals: [], additions: [], deletes: [], warnings: [], errors: [] };
+  const plan: Plan = { creates: [], descriptions: [], tags: [], removals: [], additions: [], deletes: [], warnings: [], errors: [] };
   const account = new Map(state.groups.map((g) => [g.name, g]));
   const named = new Set(manifest.groups.map((g) => g.name));
 
@@ -183,9 +225,12 @@ export function makePlan(manifest: Manifest, state: AccountState, options: PlanO
     planExisting(g, have, plan, options, currentGroup, wantedGroup);
   }
 
-  if (prunes(manifest))
+  if (prunes(manifest)) {
     for (const g of [...state.groups].sort((a, b) => byName(a.name, b.name)))
-      if (!named.has(g.name)) plan.deletes.push(withDefined({ group: g.name, arn: g.arn, expectedVersion: g.version }));
+      if (!named.has(g.name)) plan.deletes.push(withDefined({ group: g.name, arn: g.arn, expectedVersion: g.version, things: g.thingCount }));
+    const warning = thingsLeftWarning(plan.deletes);
+    if (warning) plan.warnings.push(warning);
+  }
   return plan;
 }
 
@@ -200,7 +245,8 @@ function planExisting(
   if (g.description !== undefined && g.description !== (have.description ?? ''))
     plan.descriptions.push(withDefined({ group: g.name, from: have.description ?? '', to: g.description, expectedVersion: have.version }));
   if (g.tags) {
-    const existing = have.tags ?? [];
+    // AWS-managed tags are not the manifest's to change (it cannot even name them): left out.
+    const existing = userTags(have.tags ?? []);
     const haveMap = new Map(existing.map((t) => [t.key, t.value]));
     const want = new Map(g.tags.map((t) => [t.key, t.value]));
     const set = g.tags.filter((t) => haveMap.get(t.key) !== t.value);
@@ -215,21 +261,27 @@ function planExisting(
     const now = have.things ?? [];
     const nowSet = new Set(now);
     const wantSet = new Set(g.things);
-    let changes = false;
-    // A thing leaving for another group of the manifest is moved by that group's addition.
-    for (const t of now)
-      if (!wantSet.has(t) && !wantedGroup.has(t)) {
-        plan.removals.push({ group: g.name, thing: t });
-        changes = true;
-      }
+    // A thing leaving for another group of the manifest is moved by that group's addition (one call).
+    for (const t of now) if (!wantSet.has(t) && !wantedGroup.has(t)) plan.removals.push({ group: g.name, thing: t });
     for (const t of g.things)
       if (!nowSet.has(t)) {
         const from = currentGroup.get(t);
         plan.additions.push(from && from !== g.name ? { group: g.name, thing: t, from } : { group: g.name, thing: t });
-        changes = true;
       }
-    if (changes) plan.membership.push({ group: g.name, expected: now });
   }
+}
+
+/**
+ * One sentence on the things the deleted groups still hold: 'Billing group "a" is deleted: 3 things
+ * will be left without a billing group.', or for several, the total and the first five groups.
+ */
+function thingsLeftWarning(deletes: readonly DeleteStep[]): string | undefined {
+  const holding = deletes.filter((d) => d.things && leftWithoutGroup(d.things));
+  if (holding.length === 0) return undefined;
+  if (holding.length === 1) return `Billing group "${holding[0].group}" is deleted: ${leftWithoutGroup(holding[0].things!)}.`;
+  const total = leftWithoutGroup(sumCounts(holding.map((d) => d.things!)))!;
+  const each = holding.slice(0, 5).map((d) => `"${d.group}": ${thingsText(d.things!).replace(/ things?$/, '')}`);
+  return `${holding.length} billing groups that still hold things are deleted: ${total} (${each.join(', ')}${holding.length > 5 ? `, and ${holding.length - 5} more` : ''}).`;
 }
 
 /** Drops undefined fields, so plans compare and print cleanly. */
@@ -259,6 +311,11 @@ export function summarize(plan: Plan): PlanSummary {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+/** "3 things will be left without a billing group", or "it holds no things". */
+export function deleteNote(things: ThingCount): string {
+  return leftWithoutGroup(things) ?? 'it holds no things';
+}
+
 /** "2 to create, 1 to update, 0 to delete; things: 3 to add, 0 to remove, 1 to move" or "No changes". */
 export function summaryText(plan: Plan): string {
   if (isEmptyPlan(plan)) return 'No changes.';
@@ -278,7 +335,30 @@ export function describePlan(plan: Plan): string[] {
   }
   for (const r of plan.removals) lines.push(`- thing "${r.thing}" leaves "${r.group}"`);
   for (const a of plan.additions) lines.push(a.from ? `→ thing "${a.thing}" moves from "${a.from}" to "${a.group}"` : `+ thing "${a.thing}" joins "${a.group}"`);
-  for (const d of plan.deletes) lines.push(`- delete "${d.group}"`);
+  for (const d of plan.deletes) lines.push(`- delete "${d.group}"${d.things ? ` (${deleteNote(d.things)})` : ''}`);
+  return lines;
+}
+
+/**
+ * What the Apply confirmation lists, one line per kind of change (at most `max` items each, then "and
+ * N more"): creates, updates (with what changes), deletes (with the things they leave without a
+ * group), and every thing that moves, joins or leaves a group. `show` makes a name safe to display.
+ */
+export function confirmationLines(plan: Plan, show: (name: string) => string, max = 20): string[] {
+  const list = (items: string[]) => `${items.slice(0, max).join(', ')}${items.length > max ? ` and ${items.length - max} more` : ''}`;
+  const created = new Set(plan.creates.map((c) => c.group));
+  const updates = new Map<string, string[]>();
+  for (const d of plan.descriptions) if (!created.has(d.group)) updates.set(d.group, [...(updates.get(d.group) ?? []), 'description']);
+  for (const t of plan.tags) if (!created.has(t.group)) updates.set(t.group, [...(updates.get(t.group) ?? []), 'tags']);
+  const lines: string[] = [];
+  if (plan.creates.length > 0) lines.push(`Create: ${list(plan.creates.map((c) => show(c.group)))}`);
+  if (updates.size > 0) lines.push(`Update: ${list([...updates].sort(([a], [b]) => byName(a, b)).map(([g, what]) => `${show(g)} (${what.join(', ')})`))}`);
+  if (plan.deletes.length > 0) lines.push(`Delete: ${list(plan.deletes.map((d) => `${show(d.group)}${d.things ? ` (${deleteNote(d.things)})` : ''}`))}`);
+  const moves = plan.additions.filter((a) => a.from);
+  const adds = plan.additions.filter((a) => !a.from);
+  if (moves.length > 0) lines.push(`Move: ${list(moves.map((a) => `${show(a.thing)} from ${show(a.from ?? '')} to ${show(a.group)}`))}`);
+  if (adds.length > 0) lines.push(`Add: ${list(adds.map((a) => `${show(a.thing)} to ${show(a.group)}`))}`);
+  if (plan.removals.length > 0) lines.push(`Remove: ${list(plan.removals.map((r) => `${show(r.thing)} from ${show(r.group)}`))}`);
   return lines;
 }
 
@@ -319,6 +399,7 @@ export function readModel(m: AccountModel, manifest: Manifest, region = 'eu-west
   const describe = new Set(want.describe);
   const tags = new Set(want.tags);
   const things = new Set(want.things);
+  const count = new Set(want.count);
   const groups: AccountGroup[] = names.map((name) => {
     const g = m.groups.get(name)!;
     const out: AccountGroup = { name, arn: `arn:aws:iot:${region}:${account}:billinggroup/${name}` };
@@ -328,6 +409,7 @@ export function readModel(m: AccountModel, manifest: Manifest, region = 'eu-west
     }
     if (tags.has(name)) out.tags = g.tags.map((t) => ({ ...t }));
     if (things.has(name)) out.things = [...g.things];
+    if (count.has(name)) out.thingCount = { count: Math.min(g.things.size, COUNT_PAGE_SIZE), more: g.things.size > COUNT_PAGE_SIZE };
     return out;
   });
   const read = new Map(groups.filter((g) => g.things).map((g) => [g.name, g.things!]));
@@ -352,13 +434,14 @@ export function applyPlanToModel(m: AccountModel, plan: Plan): AccountModel {
   for (const t of plan.tags) {
     const g = out.groups.get(t.group)!;
     const map = new Map(g.tags.map((x) => [x.key, x.value]));
-    for (const x of t.set) map.set(x.key, x.value);
     for (const k of t.remove) map.delete(k);
+    for (const x of t.set) map.set(x.key, x.value);
     g.tags = [...map].map(([key, value]) => ({ key, value }));
   }
   for (const r of plan.removals) out.groups.get(r.group)!.things.delete(r.thing);
   for (const a of plan.additions) {
-    if (a.from) out.groups.get(a.from)?.things.delete(a.thing);
+    // The add moves: the thing leaves whatever group it is in.
+    for (const g of out.groups.values()) g.things.delete(a.thing);
     out.groups.get(a.group)!.things.add(a.thing);
   }
   for (const d of plan.deletes) out.groups.delete(d.group);

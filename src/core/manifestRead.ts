@@ -1,22 +1,30 @@
 // Reading what a manifest needs of the account, and no more: ListBillingGroups (pages of 250), then
 // Describe and ListTagsForResource only for groups the manifest names (tags only where it manages
-// them) or prune would delete, ListThingsInBillingGroup only where it gives `things`, and
+// them) or prune would delete, ListThingsInBillingGroup only where it gives `things` (and one page of
+// it for a group prune would delete, to say how many things it leaves without a group), and
 // DescribeThing for listed things found in none of those. The calls go through `AccountReader`
-// (src/aws implements it on the SDK; tests on a model), paced by the bulk runner.
+// (src/aws implements it on the SDK; tests on a model), paced by the bulk runner. A group deleted
+// between the list and its reads is left out (as if it had not been listed), not a failed read.
 import { runBulk, type BulkOptions } from './bulk';
 import type { Manifest } from './manifest';
 import { groupsToRead, thingsToLookUp, type AccountGroup, type AccountState } from './manifestPlan';
+import type { ThingCount } from './thingCount';
 import type { BillingGroupSummary, Tag } from './types';
 
 export interface AccountReader {
   region: string;
   listGroups(signal?: AbortSignal): Promise<BillingGroupSummary[]>;
-  describe(name: string, signal?: AbortSignal): Promise<{ arn: string; version?: number; description: string }>;
-  listTags(arn: string, signal?: AbortSignal): Promise<Tag[]>;
-  listThings(group: string, signal?: AbortSignal): Promise<string[]>;
+  /** Undefined when the group no longer exists (deleted since it was listed). */
+  describe(name: string, signal?: AbortSignal): Promise<{ arn: string; version?: number; description: string } | undefined>;
+  /** Undefined when the group no longer exists. */
+  listTags(arn: string, signal?: AbortSignal): Promise<Tag[] | undefined>;
+  /** Undefined when the group no longer exists. */
+  listThings(group: string, signal?: AbortSignal): Promise<string[] | undefined>;
+  /** How many things the group holds, from ONE page of at most 250 (bounded for groups of millions); undefined when gone. */
+  countThings(group: string, signal?: AbortSignal): Promise<ThingCount | undefined>;
   /** The thing's current group (undefined for none), or 'missing' when there is no such thing. */
   thingGroup(thing: string, signal?: AbortSignal): Promise<string | undefined | 'missing'>;
-  /** The account id from the groups' ARNs, else from STS. */
+  /** The account id from the groups' ARNs, else from STS; undefined when neither can say. */
   account(groups: readonly BillingGroupSummary[], signal?: AbortSignal): Promise<string | undefined>;
 }
 
@@ -63,33 +71,49 @@ export async function readAccount(
   const account = await reader.account(list, signal);
   const names = list.map((g) => g.name);
   const want = options.all
-    ? { describe: names, tags: names, things: options.exportThings ? names : [] }
+    ? { describe: names, tags: names, things: options.exportThings ? names : [], count: [] }
     : groupsToRead(manifest, names);
   const groups = new Map<string, AccountGroup>(list.map((g) => [g.name, { name: g.name, arn: g.arn }]));
 
-  type Read = { kind: 'describe' | 'tags' | 'things'; name: string };
+  type Read = { kind: 'describe' | 'tags' | 'things' | 'count'; name: string };
   const reads: Read[] = [
     ...want.describe.map((name): Read => ({ kind: 'describe', name })),
     ...want.tags.map((name): Read => ({ kind: 'tags', name })),
     ...want.things.map((name): Read => ({ kind: 'things', name })),
+    ...want.count.map((name): Read => ({ kind: 'count', name })),
   ];
+  /** Groups deleted between the list and their reads: left out, as if they had not been listed. */
+  const gone = new Set<string>();
   await paced(
     reads,
     async (r) => {
       const g = groups.get(r.name)!;
       if (r.kind === 'describe') {
         const d = await reader.describe(r.name, signal);
+        if (!d) return void gone.add(r.name);
         g.description = d.description;
         if (d.version !== undefined) g.version = d.version;
         if (d.arn) g.arn = d.arn;
-      } else if (r.kind === 'tags') g.tags = await reader.listTags(g.arn ?? '', signal);
-      else g.things = await reader.listThings(r.name, signal);
+      } else if (r.kind === 'tags') {
+        const tags = await reader.listTags(g.arn ?? '', signal);
+        if (tags) g.tags = tags;
+        else gone.add(r.name);
+      } else if (r.kind === 'things') {
+        const things = await reader.listThings(r.name, signal);
+        if (things) g.things = things;
+        else gone.add(r.name);
+      } else {
+        const count = await reader.countThings(r.name, signal);
+        if (count) g.thingCount = count;
+        else gone.add(r.name);
+      }
     },
     pace,
     'Reading groups',
     signal,
     onProgress,
   );
+  for (const name of gone) groups.delete(name);
 
   const read = new Map([...groups.values()].filter((g) => g.things).map((g) => [g.name, g.things!]));
   const thingGroups = new Map<string, string | undefined>();

@@ -26,6 +26,20 @@ export function countingCalls(thingCount: number, groupSizes: readonly number[],
   return pages(thingCount) + groupSizes.reduce((sum, n) => sum + pages(n), 0);
 }
 
+/** The fewest calls a full count of `groups` groups can make: one ListThings page and one page per group. */
+export function minimumCountCalls(groups: number): number {
+  return 1 + groups;
+}
+
+/**
+ * How to learn where `names` things are when no count is at hand: one DescribeThing each, or a full
+ * count, whichever is fewer calls (the count is at least minimumCountCalls; a tie goes to the lookup,
+ * whose answer is fresher). Listing the groups to know G is needed either way the count goes.
+ */
+export function lookupWay(names: number, groups: number): 'count' | 'describe' {
+  return names > minimumCountCalls(groups) ? 'count' : 'describe';
+}
+
 /**
  * Builds the set difference as pages arrive: every group's members first (so that each page of
  * ListThings can be counted at once and the count grows while the scan goes on), then the things.

@@ -1,8 +1,9 @@
 // Cost Explorer answers kept in globalState (each request costs USD 0.01): per profile, account,
-// region, tag key, metric, months and services, reused across windows and restarts until
+// region, tag key, metric, months, services, credits and refunds, and period, reused across windows and restarts until
 // `iotBillingGroups.costs.cacheHours` have passed. No vscode import: the manifest's CodeLens and
 // the tests use it too.
 import type { CostData } from '../core/costs';
+import { costPeriod, periodKey } from '../core/costPeriod';
 
 /** The part of vscode.Memento this needs. */
 export interface MementoLike {
@@ -23,6 +24,34 @@ export interface CostCacheKey {
   metric: string;
   months: number;
   services: readonly string[];
+  /** periodKey of the query's period: after 00:00 UTC on the 1st the key is another, so last month's figures are never "this month". */
+  period: string;
+  /** iotBillingGroups.costs.includeCreditsAndRefunds of the query. */
+  credits: boolean;
+}
+
+/** The settings a key is made of (CostSettings' fields). */
+export interface CostKeySettings {
+  tagKey: string;
+  metric: string;
+  months: number;
+  services: readonly string[];
+  includeCreditsAndRefunds: boolean;
+}
+
+/** The key of the figures for these settings, connection and instant (its UTC month decides the period). */
+export function costCacheKey(s: CostKeySettings, where: { profile: string; account: string; region: string }, now: Date): CostCacheKey {
+  return {
+    profile: where.profile,
+    account: where.account,
+    region: where.region,
+    tagKey: s.tagKey,
+    metric: s.metric,
+    months: s.months,
+    services: [...s.services],
+    period: periodKey(costPeriod(now, s.months)),
+    credits: s.includeCreditsAndRefunds,
+  };
 }
 
 export interface CostCacheEntry extends CostCacheKey {
@@ -37,6 +66,8 @@ function sameKey(a: CostCacheKey, b: CostCacheKey): boolean {
     a.tagKey === b.tagKey &&
     a.metric === b.metric &&
     a.months === b.months &&
+    a.period === b.period &&
+    a.credits === b.credits &&
     a.services.length === b.services.length &&
     [...a.services].sort().every((s, i) => s === [...b.services].sort()[i])
   );
@@ -90,14 +121,37 @@ export async function cachedOrQueried(
 }
 
 /**
- * The newest cached costs of a profile, account and region (any tag key, metric or months), without
- * any request: for the manifest's cost CodeLens. Map them to groups with buildCostTable/costsByGroup
- * from src/core/costs.ts. Undefined when nothing is cached or it is older than `maxAgeHours`.
+ * The cached figures of exactly this key (tag key, metric, credits, period…), fresh or not, without
+ * any request: for the manifest's cost CodeLens, which shows their "as of".
  */
-export function cachedCosts(memento: MementoLike, profile: string, account: string, region: string, now = Date.now(), maxAgeHours?: number): CostData | undefined {
-  const found = entries(memento)
-    .filter((e) => e.profile === profile && e.account === account && e.region === region)
-    .filter((e) => maxAgeHours === undefined || isFresh(e, now, maxAgeHours))
-    .sort((a, b) => b.data.fetchedAt - a.data.fetchedAt);
-  return found[0]?.data;
+export function cachedFor(memento: MementoLike, key: CostCacheKey): CostCacheEntry | undefined {
+  return new CostCache(memento).get(key);
+}
+
+/**
+ * One load at a time, shared by its callers. A forced load (Refresh) while another runs does not start
+ * a second billed query: it shares a load that queries; after a load answered from the cache it queries once.
+ */
+export class LoadGate<T extends { fromCache: boolean }> {
+  private current: { promise: Promise<T>; force: boolean } | undefined;
+
+  run(force: boolean, start: (force: boolean) => Promise<T>): Promise<T> {
+    const current = this.current;
+    if (current) {
+      if (!force || current.force) return current.promise;
+      // The running load may answer from the cache: once it settles, query only if it did not.
+      return current.promise.then(
+        (r) => (r.fromCache ? this.run(true, start) : r),
+        () => this.run(true, start),
+      );
+    }
+    const promise = start(force);
+    const entry = { promise, force };
+    this.current = entry;
+    const done = () => {
+      if (this.current === entry) this.current = undefined;
+    };
+    promise.then(done, done);
+    return promise;
+  }
 }

@@ -13,6 +13,8 @@ export interface CostSettings {
   services: string[];
   showInTree: boolean;
   cacheHours: number;
+  /** iotBillingGroups.costs.includeCreditsAndRefunds: false leaves RECORD_TYPE Credit and Refund out. */
+  includeCreditsAndRefunds: boolean;
 }
 
 export function readCostSettings(): CostSettings {
@@ -28,5 +30,6 @@ export function readCostSettings(): CostSettings {
     services: services.length > 0 ? services : [...DEFAULT_COST_SERVICES],
     showInTree: c.get<boolean>('showInTree') === true,
     cacheHours: typeof hours === 'number' && Number.isFinite(hours) && hours >= 0 ? hours : CACHE_HOURS_DEFAULT,
+    includeCreditsAndRefunds: c.get<boolean>('includeCreditsAndRefunds') === true,
   };
 }

@@ -2,13 +2,14 @@
 // runs until someone asks for costs (the panel, Refresh, Export, or showInTree turned on).
 import vscode = require('vscode');
 import type { Connection } from '../aws';
+import { costsPartition } from '../core/costAllocation';
 import { costPeriod } from '../core/costPeriod';
 import type { CostData, KnownGroup } from '../core/costs';
 import type { Tag } from '../core/types';
 import type { Session } from '../connection/session';
 import type { Deps } from '../shared/deps';
 import { asProblem, type ProblemLike } from '../shared/problems';
-import { cachedOrQueried, CostCache, type CostCacheKey } from './costCache';
+import { cachedOrQueried, CostCache, costCacheKey, LoadGate, type CostCacheKey } from './costCache';
 import { loadCostsAws } from './costsAwsLoader';
 import type { CostExplorerLayer, CostExplorerService } from '../aws/costExplorer';
 import { readCostSettings, type CostSettings } from './costSettings';
@@ -40,7 +41,7 @@ export class CostsModel implements vscode.Disposable {
   /** Tags read by Set Up (name → tags): groups tagged another way than the convention are matched through them. */
   readonly knownTags = new Map<string, Tag[]>();
   private groupsCache: { generation: number; groups: { name: string; arn: string }[] } | undefined;
-  private inFlight: Promise<LoadedCosts> | undefined;
+  private readonly gate = new LoadGate<LoadedCosts>();
   last: LoadedCosts | undefined;
   /** STS's answer for an account without groups, kept for the session's connection. */
   private account: string | undefined;
@@ -93,16 +94,12 @@ export class CostsModel implements vscode.Disposable {
     this.groupsCache = undefined;
   }
 
-  /** The costs: cached while fresh (force: query anyway). Concurrent callers share one load. */
+  /**
+   * The costs: cached while fresh (force: query anyway). Concurrent callers share one load; a forced
+   * Refresh during a load that queries shares it (one billed query, not two).
+   */
   load(options: { force?: boolean } = {}): Promise<LoadedCosts> {
-    if (this.inFlight && !options.force) return this.inFlight;
-    const p = this.loadNow(options.force === true, readCostSettings());
-    this.inFlight = p;
-    const done = () => {
-      if (this.inFlight === p) this.inFlight = undefined;
-    };
-    p.then(done, done);
-    return p;
+    return this.gate.run(options.force === true, (force) => this.loadNow(force, readCostSettings()));
   }
 
   private async loadNow(force: boolean, s: CostSettings): Promise<LoadedCosts> {
@@ -112,11 +109,23 @@ export class CostsModel implements vscode.Disposable {
     const account = list.map((g) => accountOfArn(g.arn)).find((a) => a !== undefined) ?? (this.account ??= await service.callerAccount());
     // Tags the extension already read or wrote (details, Edit Tags, Set Up): groups tagged another way are matched through them.
     const groups: KnownGroup[] = list.map((g) => ({ name: g.name, tags: service.knownTags(g.arn) ?? this.knownTags.get(g.name) }));
-    const key: CostCacheKey = { profile: connection.profile, account, region: connection.region, tagKey: s.tagKey, metric: s.metric, months: s.months, services: s.services };
+    // GovCloud: its costs are in the associated standard account's Cost Explorer; said before anything is sent.
+    if (costsPartition(connection.region, list.map((g) => g.arn)) === 'aws-us-gov') (await this.costExplorer()).ce.refuseGovCloud(list.map((g) => g.arn));
+    // The key holds the period of this instant: after 00:00 UTC on the 1st, last month's figures are another key.
+    const now = new Date();
+    const key: CostCacheKey = costCacheKey(s, { profile: connection.profile, account, region: connection.region }, now);
     try {
-      const r = await cachedOrQueried(this.cache, key, { force, cacheHours: s.cacheHours }, async () => {
+      const r = await cachedOrQueried(this.cache, key, { force, cacheHours: s.cacheHours, now: now.getTime() }, async () => {
         const { ce } = await this.costExplorer();
-        return ce.getCostAndUsage({ tagKey: s.tagKey, metric: s.metric, services: s.services, account, region: connection.region, period: costPeriod(new Date(), s.months) });
+        return ce.getCostAndUsage({
+          tagKey: s.tagKey,
+          metric: s.metric,
+          services: s.services,
+          account,
+          region: connection.region,
+          period: costPeriod(now, s.months),
+          includeCreditsAndRefunds: s.includeCreditsAndRefunds,
+        });
       });
       if (r.fromCache) this.deps.log.info(`Costs: cached figures of ${new Date(r.data.fetchedAt).toISOString()} used (no Cost Explorer request)`);
       return this.publish({ data: r.data, groups, key, fromCache: r.fromCache });

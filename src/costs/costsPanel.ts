@@ -149,7 +149,14 @@ export class CostsPanel implements vscode.Disposable {
     if (loaded.problem) notices.push(vscode.l10n.t('Showing the cached figures: {0}', loaded.problem.message));
     this.post({
       type: 'costs',
-      model: panelModel(table, { metric: loaded.data.metric, asOf: asOfText(loaded), notice: inert(notices.join(' '), 4000), offerSetUp: !tagged, focus: this.focus }),
+      model: panelModel(table, {
+        metric: loaded.data.metric,
+        asOf: asOfText(loaded),
+        notice: inert(notices.join(' '), 4000),
+        offerSetUp: !tagged,
+        focus: this.focus,
+        includesCreditsAndRefunds: loaded.data.includesCreditsAndRefunds,
+      }),
     });
   }
 

@@ -3,10 +3,12 @@
 // activate it and to backfill earlier months. A failing check never touches the costs shown.
 import vscode = require('vscode');
 import { runBulk } from '../core/bulk';
+import { backfillConfirmation, costsPartition } from '../core/costAllocation';
 import { costPeriod, isoDay } from '../core/costPeriod';
 import { DEFAULT_COST_TAG_KEY } from '../core/costs';
 import { inert } from '../core/displayText';
 import type { Tag } from '../core/types';
+import { isAwsManagedTagKey } from '../core/limits';
 import { validateTags } from '../core/validation';
 import { bulkPace } from '../shared/bulkPace';
 import type { Deps } from '../shared/deps';
@@ -22,7 +24,7 @@ export function backfillStart(today: Date): string {
 export async function setUpCostAllocation(deps: Deps, model: CostsModel): Promise<void> {
   const { log, provider } = deps;
   const session = model.session;
-  const { service } = await session.connect();
+  const { service, connection } = await session.connect();
 
   // 1. Every group and its tags (paced reads, one progress notification with Cancel).
   const read = await vscode.window.withProgress(
@@ -47,6 +49,25 @@ export async function setUpCostAllocation(deps: Deps, model: CostsModel): Promis
   }
   for (const [name, tags] of read.tags) model.knownTags.set(name, tags);
   model.forgetGroups();
+
+  // GovCloud (the region, or the groups' ARNs arn:aws-us-gov:…): said before anything is tagged. Its
+  // costs and cost-allocation tags are the associated standard account's; tagging the groups still
+  // helps there, so it is offered, without the Billing steps this account cannot do.
+  const govCloud = costsPartition(connection.region, read.groups.map((g) => g.arn)) === 'aws-us-gov';
+  if (govCloud) {
+    const tagOnly = vscode.l10n.t('Tag the Groups Only');
+    const answer = await vscode.window.showWarningMessage(
+      vscode.l10n.t('This is an AWS GovCloud (US) account: its costs are not in its own Cost Explorer.'),
+      {
+        modal: true,
+        detail: vscode.l10n.t(
+          'Cost Explorer and cost-allocation tags of a GovCloud account live in the standard (commercial) AWS account it is associated with. To see costs, select a profile of that associated standard account and activate the tag key there. You can still tag the billing groups here; nothing will be sent to Cost Explorer.',
+        ),
+      },
+      tagOnly,
+    );
+    if (answer !== tagOnly) return;
+  }
 
   // 2. The key: keys already on groups, or BillingGroup.
   const counts = new Map<string, number>();
@@ -83,7 +104,9 @@ export async function setUpCostAllocation(deps: Deps, model: CostsModel): Promis
     if (!chosen) return;
     const toTag = chosen.map((c) => c.group);
     // A group whose tags cannot take this one (50 already): logged per group, nothing sent for it.
-    const full = toTag.filter((g) => validateTags([...(read.tags.get(g.name) ?? []), { key, value: g.name }]).length > 0);
+    // AWS's own aws: tags (a CloudFormation stack's) do not count towards the 50 and are never written.
+    const own = (g: { name: string }) => (read.tags.get(g.name) ?? []).filter((t) => !isAwsManagedTagKey(t.key));
+    const full = toTag.filter((g) => validateTags([...own(g), { key, value: g.name }]).length > 0);
     const outcomes = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tagging {0} billing groups with {1}', toTag.length, inert(key)), cancellable: true },
       (progress, token) => {
@@ -92,9 +115,11 @@ export async function setUpCostAllocation(deps: Deps, model: CostsModel): Promis
         return runBulk(
           toTag.filter((g) => !full.includes(g)),
           async (g) => {
-            const wanted = [...(read.tags.get(g.name) ?? []), { key, value: g.name }];
-            await service.setTags(g.arn, wanted, abort.signal);
-            model.knownTags.set(g.name, wanted);
+            // TagResource adds or replaces only this key: the group's other tags are not sent, so none
+            // is lost to a concurrent edit and aws: tags are left to AWS.
+            const tag = { key, value: g.name };
+            await service.tagResource(g.arn, [tag], abort.signal);
+            model.knownTags.set(g.name, [...(read.tags.get(g.name) ?? []).filter((t) => t.key !== key), tag]);
           },
           { ...bulkPace(log), isCancelled: () => token.isCancellationRequested, onDone: (done, total) => progress.report({ message: `${done}/${total}`, increment: 100 / total }) },
         );
@@ -113,6 +138,10 @@ export async function setUpCostAllocation(deps: Deps, model: CostsModel): Promis
   }
 
   // 4. The key in Billing: unknown for up to 24 hours after it was first applied; activation is the payer's.
+  if (govCloud) {
+    log.info('Set Up: GovCloud account: the key is activated in the associated standard account (nothing sent to Cost Explorer)');
+    return;
+  }
   await checkKeyInBilling(deps, model, key);
 }
 
@@ -155,11 +184,18 @@ async function checkKeyInBilling(deps: Deps, model: CostsModel, key: string): Pr
       log.info(`Set Up: cost-allocation tag ${key} activated`);
     }
     const answer = await vscode.window.showInformationMessage(
-      vscode.l10n.t('"{0}" is active. Figures appear up to 24 hours after activation, for usage from then on; a backfill applies it to the last 12 months (once per 24 hours).', inert(key)),
+      vscode.l10n.t('"{0}" is active. Figures appear up to 24 hours after activation, for usage from then on. A backfill can apply the activation statuses to the last 12 months (it concerns every key of the organisation; you will be asked first).', inert(key)),
       backfill,
     );
     if (answer !== backfill) return;
-    const r = await ce.startCostAllocationTagBackfill(backfillStart(new Date()));
+    // The backfill applies the CURRENT status of EVERY key of the organisation (its API reference):
+    // the keys inactive now are named in a modal before it is asked for.
+    const from = backfillStart(new Date());
+    const inactive = (await ce.listCostAllocationTags(undefined, 'Inactive')).map((t) => t.key).sort();
+    const confirm = backfillConfirmation(key, inactive.map((k) => inert(k)), from.slice(0, 10));
+    const go = await vscode.window.showWarningMessage(confirm.message, { modal: true, detail: confirm.detail }, backfill);
+    if (go !== backfill) return;
+    const r = await ce.startCostAllocationTagBackfill(from);
     void vscode.window.showInformationMessage(vscode.l10n.t('Backfill requested from {0} ({1}). It can take up to 24 hours.', r.from.slice(0, 10), r.status));
   } catch (e) {
     await reportError(log, vscode.l10n.t('Checking the cost-allocation tag failed'), e);

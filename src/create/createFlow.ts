@@ -50,7 +50,9 @@ export async function runCreate(deps: CreateDeps, session: Session, input: Billi
 }
 
 async function announce(deps: CreateDeps, session: Session, result: CreateResult, input: BillingGroupInput): Promise<void> {
-  const node = await deps.tree.showResult(session, result.name, result.arn, input.description);
+  // Only a group this call made is revealed (selected, without taking the focus); an existing one,
+  // unchanged, moves nothing. Reveal in the notification takes the person there, focus and all.
+  const node = await deps.tree.showResult(session, result.name, result.arn, { description: input.description, new: result.outcome === 'created' });
   const copyArn = vscode.l10n.t('Copy ARN');
   const reveal = vscode.l10n.t('Reveal');
   const name = inert(result.name);

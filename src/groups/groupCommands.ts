@@ -3,6 +3,8 @@
 import vscode = require('vscode');
 import { runBulk } from '../core/bulk';
 import { inert } from '../core/displayText';
+import { isAwsManagedTagKey } from '../core/limits';
+import { leftWithoutGroup, sumCounts, type ThingCount } from '../core/thingCount';
 import { consoleUrl } from '../core/regions';
 import { formatTagText, parseTagText } from '../core/tagText';
 import { validateDescription } from '../core/validation';
@@ -14,6 +16,9 @@ import { bulkPace } from '../shared/bulkPace';
 import type { Deps } from '../shared/deps';
 import type { CommandHandlers } from '../shared/lazyCommands';
 import { resolveGroup } from '../shared/pickGroup';
+import type { BillingGroupService } from '../aws';
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** The handlers by command id (dist/groups.js; the entry registers the ids, groups/index.ts). */
 export function groupCommandHandlers(deps: Deps): CommandHandlers {
@@ -30,6 +35,10 @@ export function groupCommandHandlers(deps: Deps): CommandHandlers {
     }
     // Shown with their connection when the view shows several (the same name may be in two regions).
     const names = groups.map((g) => (connections.multiple ? `${g.name} (${g.session.label})` : g.name));
+    // Each group is counted and deleted through its own connection's client, all paced together.
+    const services = new Map(await Promise.all([...new Set(groups.map((g) => g.session))].map(async (s) => [s, (await s.connect()).service] as const)));
+    const counted = await countThings(groups.map((g, i) => ({ key: names[i], name: g.name, service: services.get(g.session)! })));
+    if (counted === 'cancelled') return;
     const confirm = vscode.l10n.t('Delete');
     const message =
       names.length === 1
@@ -39,10 +48,9 @@ export function groupCommandHandlers(deps: Deps): CommandHandlers {
       (names.length > 1 ? `${names.slice(0, 20).map((n) => inert(n)).join('\n')}${names.length > 20 ? `\n… ${vscode.l10n.t('and {0} more', names.length - 20)}` : ''}\n\n` : '') +
       (names.length === 1
         ? vscode.l10n.t('The things in it are not deleted; they no longer belong to a billing group.')
-        : vscode.l10n.t('The things in them are not deleted; they no longer belong to a billing group.'));
+        : vscode.l10n.t('The things in them are not deleted; they no longer belong to a billing group.')) +
+      `\n\n${countSentence(names, counted)}`;
     if ((await vscode.window.showWarningMessage(message, { modal: true, detail }, confirm)) !== confirm) return;
-    // Each group is deleted through its own connection's client, all paced together.
-    const services = new Map(await Promise.all([...new Set(groups.map((g) => g.session))].map(async (s) => [s, (await s.connect()).service] as const)));
     const outcomes = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
@@ -71,6 +79,80 @@ export function groupCommandHandlers(deps: Deps): CommandHandlers {
         names.length === 1 ? vscode.l10n.t('Deleted billing group {0}', inert(names[0])) : vscode.l10n.t('Deleted {0} billing groups', names.length),
       );
     }
+  };
+
+  /**
+   * How many things each group holds, from one ListThingsInBillingGroup page of 250 each (bounded: a
+   * group of millions costs one call and is said to hold "250 or more"), paced like other reads, with
+   * a cancellable progress when there are many groups. A group whose count could not be read is left
+   * out (and said so); 'cancelled' when the user cancelled the count (then nothing is deleted).
+   */
+  const countThings = async (items: ReadonlyArray<{ key: string; name: string; service: BillingGroupService }>): Promise<Map<string, ThingCount | Error> | 'cancelled'> => {
+    const names = items.map((i) => i.key);
+    const counts = new Map<string, ThingCount | Error>();
+    const run = (token?: vscode.CancellationToken, progress?: vscode.Progress<{ message?: string; increment?: number }>) => {
+      const abort = new AbortController();
+      token?.onCancellationRequested(() => abort.abort());
+      return runBulk(
+        items,
+        async ({ key, name, service }) => {
+          try {
+            counts.set(key, await service.countThingsInBillingGroup(name, abort.signal));
+          } catch (e) {
+            if (abort.signal.aborted) throw e;
+            counts.set(key, e instanceof Error ? e : new Error(String(e)));
+          }
+        },
+        { ...bulkPace(log), concurrency: 4, perSecond: 10, isCancelled: () => token?.isCancellationRequested === true, onDone: (done, total) => progress?.report({ message: `${done}/${total}`, increment: 100 / total }) },
+      );
+    };
+    if (names.length <= 10) await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Counting things') }, () => run());
+    else {
+      const cancelled = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Counting the things in {0} billing groups', names.length), cancellable: true },
+        async (progress, token) => {
+          await run(token, progress);
+          return token.isCancellationRequested;
+        },
+      );
+      if (cancelled) return 'cancelled';
+    }
+    return counts;
+  };
+
+  /** "3 things will be left without a billing group (a: 1, b: 2)." and what could not be counted. */
+  const countSentence = (names: readonly string[], counts: ReadonlyMap<string, ThingCount | Error>): string => {
+    const known = names.flatMap((n) => {
+      const c = counts.get(n);
+      return c && !(c instanceof Error) ? [[n, c] as const] : [];
+    });
+    const unknown = names.filter((n) => counts.get(n) instanceof Error || !counts.has(n));
+    const total = sumCounts(known.map(([, c]) => c));
+    const left = leftWithoutGroup(total);
+    const holding = known.filter(([, c]) => c.count > 0 || c.more);
+    const parts: string[] = [];
+    if (known.length > 0) {
+      if (!left) parts.push(names.length === 1 ? vscode.l10n.t('It holds no things.') : vscode.l10n.t('They hold no things.'));
+      else if (names.length === 1) parts.push(`${capitalize(left)}.`);
+      else
+        parts.push(
+          `${capitalize(left)} (${holding
+            .slice(0, 20)
+            .map(([n, c]) => `${inert(n)}: ${c.more ? vscode.l10n.t('{0} or more', c.count) : c.count}`)
+            .join(', ')}${holding.length > 20 ? `, ${vscode.l10n.t('and {0} more groups', holding.length - 20)}` : ''}).`,
+        );
+    }
+    if (unknown.length > 0) {
+      const first = counts.get(unknown[0]);
+      parts.push(
+        vscode.l10n.t(
+          'How many things {0} could not be read: {1}',
+          unknown.length === 1 ? vscode.l10n.t('{0} holds', inert(unknown[0])) : vscode.l10n.t('{0} of the groups hold', unknown.length),
+          first instanceof Error ? (asProblem(first)?.message ?? first.message) : vscode.l10n.t('not counted'),
+        ),
+      );
+    }
+    return parts.join(' ');
   };
 
   const copyName = async (arg?: unknown) => {
@@ -137,7 +219,8 @@ export function groupCommandHandlers(deps: Deps): CommandHandlers {
     const g = await resolveGroup(deps, arg, vscode.l10n.t('Billing group whose tags to edit'));
     if (!g) return;
     const { service } = await g.session.connect();
-    let value = formatTagText(await service.listTags(g.arn));
+    // AWS-managed tags (aws:…, e.g. CloudFormation's) are not the user's to edit: not shown, and kept by setTags.
+    let value = formatTagText((await service.listTags(g.arn)).filter((t) => !isAwsManagedTagKey(t.key)));
     for (;;) {
       const text = await vscode.window.showInputBox({
         title: vscode.l10n.t('Edit Tags of {0}', inert(g.name)),

@@ -1,15 +1,18 @@
 // Export, Plan and Apply. Plan and Apply act on the manifest in the active editor (unsaved edits
 // included) or ask which one; they refuse, in a sentence and before any write, a manifest with errors,
-// one for another account or region, and (Apply) an untrusted workspace. Reads and writes are paced
-// by the bulk runner with one progress notification and Cancel.
+// one for another account or region (or naming an account, or pruning, while the connected account is
+// unknown), and (Apply) an untrusted workspace. Apply applies the plan the user saw: Plan keeps its
+// plan with a fingerprint of what it read, and when Apply reads something else it shows the new diff
+// instead of applying. Reads and writes are paced by the bulk runner with one progress notification
+// and Cancel.
 import vscode = require('vscode');
 import { inert } from '../core/displayText';
-import { connectionRefusal, hasErrors, parseManifest, type Manifest } from '../core/manifest';
+import { connectionRefusal, hasErrors, parseManifest, regionRefusal, type Manifest } from '../core/manifest';
 import { applyPlan, renderReport, type ApplyReport } from '../core/manifestApply';
 import { isManifestFileName } from '../core/manifestNames';
-import { describePlan, isEmptyPlan, makePlan, summarize, summaryText, type AccountState, type Plan } from '../core/manifestPlan';
+import { confirmationLines, describePlan, isEmptyPlan, makePlan, stateFingerprint, summarize, summaryText, type AccountState, type Plan } from '../core/manifestPlan';
 import { readAccount, type ReadPace } from '../core/manifestRead';
-import { accountAsManifest, exportManifest, renderManifest } from '../core/manifestRender';
+import { accountAsManifest, deleteComments, exportManifest, renderManifest } from '../core/manifestRender';
 import { readCostSettings } from '../costs/costSettings';
 import type { Connected } from '../connection/session';
 import { loadAws } from '../shared/awsLoader';
@@ -33,8 +36,23 @@ function readPace(deps: Deps): ReadPace {
   return { ...bulkPace(deps.log), concurrency: 4, perSecond: 10 };
 }
 
+/** A manifest, read, with its plan: what Plan shows and Apply confirms. */
+interface Prepared {
+  doc: vscode.TextDocument;
+  /** The text the plan was made from (unsaved edits included). */
+  text: string;
+  manifest: Manifest;
+  state: AccountState;
+  plan: Plan;
+  connected: Connected;
+}
+
+const fileName = (doc: vscode.TextDocument) => doc.uri.path.split('/').pop() ?? 'billing-groups.json';
+
 export class ManifestCommands implements vscode.Disposable {
   private readonly planDocs = new Map<string, string>();
+  /** The last plan shown per manifest, with the text and a fingerprint of what it was made from. */
+  private readonly shown = new Map<string, { text: string; fingerprint: string; plan: Plan }>();
   private planCounter = 0;
   private readonly disposables: vscode.Disposable[];
 
@@ -103,13 +121,10 @@ export class ManifestCommands implements vscode.Disposable {
   async plan(arg?: unknown): Promise<void> {
     const prepared = await this.prepare(arg, vscode.l10n.t('Planning billing group changes'));
     if (!prepared) return;
-    const { doc, manifest, state, plan, connected } = prepared;
-    const left = vscode.Uri.from({ scheme: PLAN_SCHEME, path: `/${state.account ?? 'account'}/${state.region}/account.json`, query: String(++this.planCounter) });
-    this.planDocs.set(left.toString(), renderManifest(accountAsManifest(manifest, state)));
-    const name = doc.uri.path.split('/').pop() ?? 'billing-groups.json';
+    const { doc, plan } = prepared;
+    this.keep(prepared);
+    await this.showDiff(prepared);
     const summary = summaryText(plan);
-    await vscode.commands.executeCommand('vscode.diff', left, doc.uri, vscode.l10n.t('Account {0} ({1}) ↔ {2} — {3}', state.account ?? '?', state.region, name, summary), { preview: true });
-    this.deps.log.info(`Plan of ${doc.uri.toString(true)} against ${state.account ?? '?'} ${connected.connection.region}: ${summary}\n${describePlan(plan).join('\n')}`);
     const notes = [...plan.warnings, ...plan.errors].map((w) => inert(w)).join(' ');
     const message = `${vscode.l10n.t('Plan: {0}', summary)}${notes ? ` ${notes}` : ''}`;
     if (plan.errors.length > 0) void vscode.window.showErrorMessage(message);
@@ -119,6 +134,23 @@ export class ManifestCommands implements vscode.Disposable {
       const show = plan.warnings.length > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
       if ((await show(message, apply)) === apply) await vscode.commands.executeCommand('iotBillingGroups.applyManifest', doc.uri);
     }
+  }
+
+  /** The plan the user is shown, kept with what it was made from, so Apply applies that one. */
+  private keep(p: Prepared): void {
+    this.shown.set(p.doc.uri.toString(), { text: p.text, fingerprint: stateFingerprint(p.state), plan: p.plan });
+  }
+
+  /** The diff: the account rendered as a manifest (groups prune deletes marked with their things) beside the file. */
+  private async showDiff(p: Prepared): Promise<void> {
+    const { doc, manifest, state, plan, connected } = p;
+    // .jsonc: the left side carries comments (how many things a deleted group leaves without a group).
+    const left = vscode.Uri.from({ scheme: PLAN_SCHEME, path: `/${state.account ?? 'account'}/${state.region}/account.jsonc`, query: String(++this.planCounter) });
+    this.planDocs.set(left.toString(), renderManifest(accountAsManifest(manifest, state), { comments: deleteComments(plan) }));
+    const name = fileName(doc);
+    const summary = summaryText(plan);
+    await vscode.commands.executeCommand('vscode.diff', left, doc.uri, vscode.l10n.t('Account {0} ({1}) ↔ {2} — {3}', state.account ?? '?', state.region, name, summary), { preview: true });
+    this.deps.log.info(`Plan of ${doc.uri.toString(true)} against ${state.account ?? '?'} ${connected.connection.region}: ${summary}\n${describePlan(plan).join('\n')}`);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -138,28 +170,56 @@ export class ManifestCommands implements vscode.Disposable {
     }
     const prepared = await this.prepare(arg, vscode.l10n.t('Planning billing group changes'));
     if (!prepared) return;
-    const { doc, plan, state, connected } = prepared;
-    if (plan.errors.length > 0) {
-      void vscode.window.showErrorMessage(`${vscode.l10n.t('Nothing was applied.')} ${plan.errors.map((e) => inert(e)).join(' ')}`);
+    const { doc, state, connected } = prepared;
+    const key = doc.uri.toString();
+    if (prepared.plan.errors.length > 0) {
+      void vscode.window.showErrorMessage(`${vscode.l10n.t('Nothing was applied.')} ${prepared.plan.errors.map((e) => inert(e)).join(' ')}`);
       return;
     }
+    // Apply applies the plan the user saw: when the account (or the manifest) is not what that plan was
+    // made from, the new plan is shown instead, and nothing is applied.
+    const seen = this.shown.get(key);
+    if (seen && (seen.text !== prepared.text || seen.fingerprint !== stateFingerprint(state))) {
+      this.keep(prepared);
+      if (isEmptyPlan(prepared.plan)) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('No changes: account {0} in {1} already matches {2}.', state.account ?? '?', state.region, fileName(doc)));
+        return;
+      }
+      await this.showDiff(prepared);
+      const why =
+        seen.text !== prepared.text
+          ? vscode.l10n.t('The manifest changed since the plan you saw.')
+          : vscode.l10n.t('The account changed since the plan you saw.');
+      const apply = vscode.l10n.t('Apply');
+      const picked = await vscode.window.showWarningMessage(
+        `${why} ${vscode.l10n.t('Nothing was applied: the new plan is open — {0} Apply again to apply it.', summaryText(prepared.plan))}`,
+        apply,
+      );
+      if (picked === apply) await vscode.commands.executeCommand('iotBillingGroups.applyManifest', doc.uri);
+      return;
+    }
+    const plan = seen?.plan ?? prepared.plan;
     if (isEmptyPlan(plan)) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No changes: account {0} in {1} already matches {2}.', state.account ?? '?', state.region, doc.uri.path.split('/').pop() ?? ''));
+      void vscode.window.showInformationMessage(vscode.l10n.t('No changes: account {0} in {1} already matches {2}.', state.account ?? '?', state.region, fileName(doc)));
       return;
     }
     const s = summarize(plan);
-    const deletions = plan.deletes.map((d) => d.group);
     const detail = [
       summaryText(plan),
-      ...(deletions.length > 0
-        ? [vscode.l10n.t('Deleted: {0}', deletions.slice(0, 20).map((n) => inert(n)).join(', ') + (deletions.length > 20 ? vscode.l10n.t(' and {0} more', deletions.length - 20) : ''))]
-        : []),
+      confirmationLines(plan, (n) => inert(n)).join('\n'),
       ...plan.warnings.map((w) => `⚠ ${inert(w)}`),
+      ...(doc.isDirty
+        ? [
+            doc.isUntitled
+              ? vscode.l10n.t('This applies the text of the unsaved editor {0}.', fileName(doc))
+              : vscode.l10n.t('This applies the unsaved text in the editor, not {0} as saved on disk.', fileName(doc)),
+          ]
+        : []),
     ].join('\n\n');
     const confirm = vscode.l10n.t('Apply');
     const message = vscode.l10n.t(
       'Apply {0} to account {1} in {2}? {3} to create, {4} to update, {5} to delete.',
-      doc.uri.path.split('/').pop() ?? '',
+      fileName(doc),
       state.account ?? '?',
       state.region,
       s.create,
@@ -167,6 +227,7 @@ export class ManifestCommands implements vscode.Disposable {
       s.delete,
     );
     if ((await vscode.window.showWarningMessage(message, { modal: true, detail }, confirm)) !== confirm) return;
+    this.shown.delete(key);
 
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Applying billing group changes'), cancellable: true },
@@ -200,13 +261,11 @@ export class ManifestCommands implements vscode.Disposable {
   // ---------------------------------------------------------------------------------------------
 
   /** The manifest, parsed and checked, the account read, and the plan; undefined when refused or cancelled. */
-  private async prepare(
-    arg: unknown,
-    title: string,
-  ): Promise<{ doc: vscode.TextDocument; manifest: Manifest; state: AccountState; plan: Plan; connected: Connected } | undefined> {
+  private async prepare(arg: unknown, title: string): Promise<Prepared | undefined> {
     const doc = await this.pickManifest(arg);
     if (!doc) return undefined;
-    const parsed = parseManifest(doc.getText());
+    const text = doc.getText();
+    const parsed = parseManifest(text);
     if (hasErrors(parsed)) {
       const n = parsed.problems.filter((p) => p.severity === 'error').length;
       const show = vscode.l10n.t('Show Problems');
@@ -222,7 +281,7 @@ export class ManifestCommands implements vscode.Disposable {
     const manifest = parsed.manifest;
     const connected = await this.deps.connections.primary.connect();
     // The region is known without a call: refuse before reading anything.
-    const early = connectionRefusal({ ...manifest, account: undefined }, { region: connected.connection.region });
+    const early = regionRefusal(manifest, connected.connection.region);
     if (early) {
       void vscode.window.showErrorMessage(`${early} ${vscode.l10n.t('Nothing was sent.')}`);
       return undefined;
@@ -235,7 +294,7 @@ export class ManifestCommands implements vscode.Disposable {
       return undefined;
     }
     const plan = makePlan(manifest, state, { costTagKey: readCostSettings().tagKey });
-    return { doc, manifest, state, plan, connected };
+    return { doc, text, manifest, state, plan, connected };
   }
 
   private async read(connected: Connected, title: string, manifest: Manifest, options: { all?: boolean; exportThings?: boolean }): Promise<AccountState | undefined> {

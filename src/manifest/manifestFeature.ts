@@ -3,9 +3,11 @@
 // Nothing here calls AWS on its own: the account and region it compares with are those already known
 // (from the tree's loaded groups, or the last Plan, Apply or Export of this connection).
 import vscode = require('vscode');
-import { connectionProblems, parseManifest, type ManifestProblem, type ParsedManifest } from '../core/manifest';
+import { connectionProblems, ownDiagnostics, parseManifest, type ManifestProblem, type ParsedManifest } from '../core/manifest';
+import { utcMonth } from '../core/costs';
 import { manifestCostLenses, type GroupCostLens } from '../core/manifestCosts';
-import { cachedCosts } from '../costs/costCache';
+import { cachedFor, costCacheKey } from '../costs/costCache';
+import { readCostSettings } from '../costs/costSettings';
 import type { Deps } from '../shared/deps';
 import { copyAsCode } from './copyAsCode';
 import { ManifestCommands, type KnownConnection } from './manifestCommands';
@@ -54,7 +56,7 @@ export function createManifestFeature(deps: Deps, lensesChanged: () => void): Ma
 
   const update = (doc: vscode.TextDocument) => {
     const p = parse(doc);
-    const problems: ManifestProblem[] = [...p.problems.filter((x) => !x.bySchema), ...connectionProblems(p, knownConnection())];
+    const problems: ManifestProblem[] = [...ownDiagnostics(p), ...connectionProblems(p, knownConnection())];
     collection.set(
       doc.uri,
       problems.map((x) => {
@@ -75,17 +77,33 @@ export function createManifestFeature(deps: Deps, lensesChanged: () => void): Ma
     refreshAll();
   });
 
-  /** Costs per group from the costs cache (no request), when it holds this account and region. */
+  /**
+   * Costs per group from the costs cache (no request): only the figures of the current settings' key
+   * (tag key, metric, credits, months, services) and of this UTC month's period, for this account and region.
+   */
   const costsFor = async (p: ParsedManifest): Promise<Map<string, GroupCostLens> | undefined> => {
     const conn = knownConnection();
     if (!conn.account || !conn.region) return undefined;
     if ((p.manifest.account && p.manifest.account !== conn.account) || (p.manifest.region && p.manifest.region !== conn.region)) return undefined;
     const session = deps.connections.primary;
     const profile = known && known.generation === session.generation ? known.profile : (await session.connect()).connection.profile;
-    const data = cachedCosts(deps.context.globalState, profile, conn.account, conn.region);
-    if (!data) return undefined;
-    return manifestCostLenses(p.manifest, data);
+    const now = new Date();
+    const cached = cachedFor(deps.context.globalState, costCacheKey(readCostSettings(), { profile, account: conn.account, region: conn.region }, now));
+    if (!cached) return undefined;
+    return manifestCostLenses(p.manifest, cached.data, now);
   };
+
+  // The cost CodeLens follows the costs settings (another key or metric: other figures, or none) and
+  // the UTC month (after 00:00 UTC on the 1st, last month's figures are another key): checked each minute.
+  let lensMonth = utcMonth(new Date());
+  const lensTimer = setInterval(() => {
+    if (utcMonth(new Date()) === lensMonth) return;
+    lensMonth = utcMonth(new Date());
+    lensesChanged();
+  }, 60_000);
+  const costSettingsWatch = vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('iotBillingGroups.costs')) lensesChanged();
+  });
 
   return {
     refreshDiagnostics(doc) {
@@ -140,6 +158,8 @@ export function createManifestFeature(deps: Deps, lensesChanged: () => void): Ma
     copyAs: (kind, node, nodes) => copyAsCode(deps, kind, node, nodes),
     dispose() {
       for (const t of timers.values()) clearTimeout(t);
+      clearInterval(lensTimer);
+      costSettingsWatch.dispose();
       collection.dispose();
       commands.dispose();
     },

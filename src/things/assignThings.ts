@@ -1,10 +1,12 @@
 // "Assign Things to Billing Group…": pick the things (five sources), see the preview (added,
 // skipped, in other groups — moved only when "Move things that are in other billing groups" is
-// ticked), confirm with "Assign", then the paced run and its report. Also what the tree offers on
-// things without a billing group: "Assign to Billing Group…" and drag onto a group.
+// ticked —, the calls and time, and how old the membership is: a count older than
+// iotBillingGroups.things.recountAfterMinutes is made again first), confirm with "Assign", then the
+// paced run (each thing checked again just before its add) and its report. Also what the tree offers
+// on things without a billing group: "Assign to Billing Group…" and drag onto a group.
 import vscode = require('vscode');
 import type { UnassignedCount } from '../aws';
-import { assignmentReport, describePlan, formatCount, planAssignment, plural, thingsToSend, type AssignmentPlan } from '../core/assignmentPlan';
+import { assignmentReport, describePlan, formatCount, planAssignment, plural, thingsToSend, type AssignmentPlan, type MembershipRead } from '../core/assignmentPlan';
 import { inert } from '../core/displayText';
 import { BULK_PACE } from '../shared/bulkPace';
 import type { Session } from '../connection/session';
@@ -14,13 +16,17 @@ import type { GroupNode } from '../tree/nodes';
 import { runAssignment } from './assignmentRun';
 import type { ReportDocuments } from './reportDocument';
 import { selectThings, withCancellableProgress, type Selection } from './thingSources';
-import { thingService, type UnassignedModel } from './unassignedModel';
+import { recountAfterMinutes, thingService, type UnassignedModel } from './unassignedModel';
 import { isUnassignedThing } from './unassignedTree';
 
-/** The cached count, or one run now with a cancellable notification that shows it growing. */
-export function countWithProgress(model: UnassignedModel): Promise<UnassignedCount> {
-  const s = model.current;
-  if (s.kind === 'done') return Promise.resolve(s.result);
+/**
+ * The cached count if younger than the recount limit, or one run now (over `groups` when the caller
+ * has the full list) with a cancellable notification that shows it growing.
+ */
+export function countWithProgress(model: UnassignedModel, groups?: readonly string[]): Promise<UnassignedCount> {
+  const maxAge = recountAfterMinutes();
+  const fresh = model.fresh(maxAge);
+  if (fresh) return Promise.resolve(fresh);
   return Promise.resolve(
     withCancellableProgress(vscode.l10n.t('Counting things without a billing group'), async (signal, report) => {
       const sub = model.onDidChange(() => {
@@ -31,7 +37,7 @@ export function countWithProgress(model: UnassignedModel): Promise<UnassignedCou
       const onAbort = () => model.cancel();
       signal.addEventListener('abort', onAbort);
       try {
-        return await model.ensure();
+        return await model.ensureFresh(maxAge, groups);
       } finally {
         signal.removeEventListener('abort', onAbort);
         sub.dispose();
@@ -48,7 +54,7 @@ interface PreviewItem extends vscode.QuickPickItem {
  * The preview: one line per count, the toggle "Move things that are in other billing groups" (it
  * lists the groups they would leave) and Continue. Undefined: cancelled.
  */
-async function preview(plan: AssignmentPlan, note: string | undefined): Promise<AssignmentPlan | undefined> {
+async function preview(plan: AssignmentPlan, note: string | undefined, read: MembershipRead): Promise<AssignmentPlan | undefined> {
   const pick = vscode.window.createQuickPick<PreviewItem>();
   pick.title = vscode.l10n.t('Assign to {0}: preview', inert(plan.target));
   pick.placeholder = vscode.l10n.t('Enter continues; pick "Move…" to tick or untick it');
@@ -56,12 +62,9 @@ async function preview(plan: AssignmentPlan, note: string | undefined): Promise<
   pick.matchOnDetail = false;
   let move = false;
   const render = () => {
-    const d = describePlan({ ...plan, move }, BULK_PACE.perSecond);
+    const d = describePlan({ ...plan, move }, BULK_PACE.perSecond, read);
     const info = (label: string): PreviewItem => ({ role: 'info', label: inert(label) });
-    const items: PreviewItem[] = d.summary
-      .replace(/\.$/, '')
-      .split(/; |\. /)
-      .map((line) => info(line));
+    const items: PreviewItem[] = d.lines.map((line) => info(line));
     if (note) items.push(info(note));
     if (plan.inOtherGroups.length > 0) {
       items.push({ role: 'info', label: '', kind: vscode.QuickPickItemKind.Separator });
@@ -118,7 +121,7 @@ export function assignCommands(deps: Deps, modelFor: (session: Session) => Unass
       stoppedBecause: result.stoppedBecause,
       show: (t) => inert(t),
     });
-    const failed = result.outcomes.filter((o) => o.result === 'failed').length;
+    const failed = result.outcomes.filter((o) => o.result === 'failed' || o.result === 'changed' || o.result === 'gone').length;
     if (alwaysReport || failed > 0 || result.cancelled || result.stoppedBecause) await reports.open(vscode.l10n.t('Assign to {0}', plan.target), text);
     if (result.stoppedBecause) void vscode.window.showErrorMessage(inert(result.stoppedBecause));
     else if (!alwaysReport && failed === 0 && !result.cancelled) {
@@ -133,8 +136,8 @@ export function assignCommands(deps: Deps, modelFor: (session: Session) => Unass
     const session = group.session;
     const model = modelFor(session);
     const { service } = await session.connect();
-    const things = await thingService(session);
-    const selection = await selectThings({ deps, service, things, count: () => countWithProgress(model), cached: () => model.current.kind === 'done' });
+    const things = await thingService(session, deps.log);
+    const selection = await selectThings({ deps, service, things, count: (groups) => countWithProgress(model, groups), fresh: () => model.fresh(recountAfterMinutes()) });
     if (!selection) return;
     const plan = planAssignment(group.name, selection.things, selection.groupOf, false);
     if (thingsToSend({ ...plan, move: true }).length === 0) {
@@ -142,14 +145,14 @@ export function assignCommands(deps: Deps, modelFor: (session: Session) => Unass
       await execute(session, plan, selection, true);
       return;
     }
-    const decided = await preview(plan, selection.note);
+    const decided = await preview(plan, selection.note, selection.read);
     if (!decided) return;
     const sends = thingsToSend(decided);
     if (sends.length === 0) {
       await execute(session, decided, selection, true);
       return;
     }
-    const d = describePlan(decided, BULK_PACE.perSecond);
+    const d = describePlan(decided, BULK_PACE.perSecond, selection.read);
     const assign = vscode.l10n.t('Assign');
     const answer = await vscode.window.showWarningMessage(
       vscode.l10n.t('Assign {0} to billing group {1}?', plural(sends.length, vscode.l10n.t('thing'), vscode.l10n.t('things')), inert(group.name)),

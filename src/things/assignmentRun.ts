@@ -1,110 +1,89 @@
-// Runs an assignment plan through the paced bulk runner: one progress notification with counts and
-// Cancel (no new call starts; what is done stays done), moves leave their old group first, a group
-// deleted meanwhile stops the run with a sentence, and the tree and the unassigned count are updated
-// once at the end, not per thing.
+// Runs an assignment plan through the paced bulk runner (src/core/assignmentSteps.ts: a DescribeThing
+// check and one AddThingToBillingGroup per thing, a read-back after a failed add) with one progress
+// notification with counts and Cancel (no new call starts; what is done stays done). A group deleted
+// meanwhile stops the run with a sentence; the tree and the unassigned count are updated once at the
+// end, not per thing.
 import vscode = require('vscode');
 import type { BillingGroupService } from '../aws';
-import { runBulk } from '../core/bulk';
 import { formatCount, thingsToSend, type AssignmentOutcome, type AssignmentPlan } from '../core/assignmentPlan';
+import { runAssignmentSteps, type RunCalls } from '../core/assignmentSteps';
 import { inert } from '../core/displayText';
+import { loadAws } from '../shared/awsLoader';
 import { bulkPace } from '../shared/bulkPace';
 import type { Deps } from '../shared/deps';
-import { asProblem } from '../shared/problems';
 import type { UnassignedModel } from './unassignedModel';
 
 export interface AssignmentResult {
   outcomes: AssignmentOutcome[];
   cancelled: boolean;
   stoppedBecause?: string;
+  calls: RunCalls;
 }
 
-/** Raised inside the run when the target group is gone: the run stops, the thing is not failed. */
-class GroupGone extends Error {}
-
 export async function runAssignment(deps: Deps, model: UnassignedModel, service: BillingGroupService, plan: AssignmentPlan): Promise<AssignmentResult> {
-  const session = model.session;
   const sends = thingsToSend(plan);
-  const fromOf = new Map(plan.move ? plan.inOtherGroups.map((t) => [t.thing, t.from] as const) : []);
   const target = plan.target;
-  let stoppedBecause: string | undefined;
-  let groupCheck: Promise<boolean> | undefined;
-  /** Once per run: does the target still exist? (a 404 on add may be about the thing instead) */
-  const groupExists = () =>
-    (groupCheck ??= service.describeBillingGroup(target).then(
-      () => true,
-      (e: unknown) => (asProblem(e)?.code === 'ResourceNotFound' ? false : true),
-    ));
-  let added = 0;
-  let moved = 0;
-  let failed = 0;
+  const tally = { added: 0, moved: 0, other: 0, failed: 0 };
   let cancelled = false;
 
-  const outcomes = await vscode.window.withProgress(
+  const run = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
       title: vscode.l10n.t('Assigning {0} things to {1}', formatCount(sends.length), inert(target)),
       cancellable: true,
     },
     (progress, token) =>
-      runBulk(
-        sends,
-        async (thing) => {
-          const from = fromOf.get(thing);
-          // AWS moves a thing on add; emulators may keep both memberships, so leave the old one first.
-          if (from) {
-            try {
-              await service.removeThingFromBillingGroup(from, thing);
-            } catch (e) {
-              if (asProblem(e)?.code !== 'ResourceNotFound') throw e; // its old group is gone: nothing to leave
-            }
-          }
-          try {
-            await service.addThingToBillingGroup(target, thing);
-          } catch (e) {
-            if (asProblem(e)?.code === 'ResourceNotFound' && !(await groupExists())) {
-              stoppedBecause ??= vscode.l10n.t('Billing group {0} was deleted while things were being assigned to it.', inert(target));
-              if (from) await service.addThingToBillingGroup(from, thing).catch(() => undefined);
-              throw new GroupGone();
-            }
-            if (from) await service.addThingToBillingGroup(from, thing).catch(() => undefined);
-            throw e;
-          }
-          if (from) moved++;
-          else added++;
-        },
-        {
+      runAssignmentSteps(plan, loadAws().membershipPort(service), {
+        bulk: {
           ...bulkPace(deps.log),
           isCancelled: () => {
             if (token.isCancellationRequested) cancelled = true;
-            return cancelled || stoppedBecause !== undefined;
+            return cancelled;
           },
-          onDone: (done, total) => {
-            failed = done - added - moved;
+          onDone: (done, total) =>
             progress.report({
               increment: 100 / total,
-              message: vscode.l10n.t('{0} of {1}: {2} added, {3} moved, {4} failed', formatCount(done), formatCount(total), formatCount(added), formatCount(moved), formatCount(failed)),
-            });
-          },
+              message: vscode.l10n.t(
+                '{0} of {1}: {2} added, {3} moved, {4} left as they were, {5} failed',
+                formatCount(done),
+                formatCount(total),
+                formatCount(tally.added),
+                formatCount(tally.moved),
+                formatCount(tally.other),
+                formatCount(tally.failed),
+              ),
+            }),
         },
-      ),
+        onOutcome: (o) => {
+          if (o.result === 'added') tally.added++;
+          else if (o.result === 'moved') tally.moved++;
+          else if (o.result === 'failed') tally.failed++;
+          else tally.other++;
+        },
+      }),
   );
+  const stoppedBecause = run.targetDeleted ? vscode.l10n.t('Billing group {0} was deleted while things were being assigned to it.', inert(target)) : undefined;
 
-  const result: AssignmentOutcome[] = plan.skip.map((thing) => ({ thing, result: 'skipped' }));
-  const finished = new Set<string>();
-  for (const o of outcomes) {
-    finished.add(o.item);
-    const from = fromOf.get(o.item);
-    if (o.ok) result.push(from ? { thing: o.item, result: 'moved', from } : { thing: o.item, result: 'added' });
-    else if (o.error instanceof GroupGone) result.push({ thing: o.item, result: 'notStarted' });
-    else result.push({ thing: o.item, result: 'failed', reason: asProblem(o.error)?.message ?? String(o.error) });
+  // Once, at the end: the count in place, the target and every group a thing left or was found in.
+  const inTarget: string[] = [];
+  const touched = new Set<string>([target]);
+  for (const o of run.outcomes) {
+    if (o.result === 'added' || o.result === 'moved' || o.result === 'skipped') inTarget.push(o.thing);
+    if (o.result === 'moved') touched.add(o.from);
+    if (o.result === 'changed') {
+      model.assigned([o.thing], o.now);
+      touched.add(o.now);
+    }
+    if (o.result === 'failed' && o.endedIn.kind === 'group') {
+      model.assigned([o.thing], o.endedIn.group);
+      touched.add(o.endedIn.group);
+    }
   }
-  for (const thing of sends) if (!finished.has(thing)) result.push({ thing, result: 'notStarted' });
-
-  // Once, at the end: the count in place, the target and every group a thing left.
-  const done = outcomes.filter((o) => o.ok).map((o) => o.item);
-  model.assigned(done, target);
-  deps.provider.refreshGroup({ session, name: target });
-  for (const g of new Set(done.map((t) => fromOf.get(t)).filter((g): g is string => g !== undefined))) deps.provider.refreshGroup({ session, name: g });
-  deps.log.info(`Assignment to ${inert(target)}: ${added} added, ${moved} moved, ${plan.skip.length} skipped, ${outcomes.length - done.length} failed${cancelled ? ', cancelled' : ''}${stoppedBecause ? `, stopped: ${stoppedBecause}` : ''}`);
-  return { outcomes: result, cancelled, stoppedBecause };
+  model.assigned(inTarget, target);
+  for (const g of touched) deps.provider.refreshGroup({ session: model.session, name: g });
+  const count = (kind: AssignmentOutcome['result']) => run.outcomes.filter((o) => o.result === kind).length;
+  deps.log.info(
+    `Assignment to ${inert(target)}: ${count('added')} added, ${count('moved')} moved, ${count('skipped')} skipped, ${count('changed')} changed since the preview, ${count('gone')} gone, ${count('failed')} failed, ${count('notStarted')} not started${cancelled ? ', cancelled' : ''}${stoppedBecause ? `, stopped: ${stoppedBecause}` : ''}; calls: ${run.calls.DescribeThing} DescribeThing, ${run.calls.AddThingToBillingGroup} AddThingToBillingGroup, ${run.calls.DescribeBillingGroup} DescribeBillingGroup`,
+  );
+  return { outcomes: run.outcomes, cancelled, stoppedBecause, calls: run.calls };
 }

@@ -29,10 +29,14 @@ export function register(deps: Deps): vscode.Disposable[] {
     view.onDidCollapseElement((e) => isUnassignedRoot(e.element) && e.element.owner.setExpanded(false)),
     vscode.commands.registerCommand(LOAD_MORE_COMMAND, (arg?: unknown) => treeOfArg(arg)?.loadMore()),
     vscode.commands.registerCommand(RECOUNT_COMMAND, (arg?: unknown) => treeOfArg(arg)?.recount()),
-    ...registerThingCommands(deps, {
-      assigned: (session, things, group) => feature?.modelOf(session)?.assigned(things, group),
-      unassigned: (session, things, group) => feature?.modelOf(session)?.unassigned(things, group),
-    }),
+    ...registerThingCommands(
+      deps,
+      {
+        assigned: (session, things, group) => feature?.modelOf(session)?.assigned(things, group),
+        unassigned: (session, things, group) => feature?.modelOf(session)?.unassigned(things, group),
+      },
+      () => lazy().pickGroupThing,
+    ),
     vscode.commands.registerCommand('iotBillingGroups.assignThings', guard(failed, (arg?: unknown) => lazy().assignThings(arg))),
     vscode.commands.registerCommand('iotBillingGroups.assignToBillingGroup', guard(failed, (node?: unknown, nodes?: unknown[]) => lazy().assignToGroup(node, nodes))),
     vscode.commands.registerCommand('iotBillingGroups.checkAttribution', guard(vscode.l10n.t('Checking cost attribution failed'), (arg?: unknown) => lazy().checkAttribution(arg))),

@@ -13,6 +13,7 @@ import type { Session } from '../connection/session';
 import type { Deps } from '../shared/deps';
 import { bulkPace } from '../shared/bulkPace';
 import { resolveGroup } from '../shared/pickGroup';
+import type { pickGroupThing } from './groupThingPick';
 
 interface ThingItem extends vscode.QuickPickItem {
   thing?: string;
@@ -91,7 +92,11 @@ export interface MembershipListener {
   unassigned(session: Session, things: Iterable<string>, group: string): void;
 }
 
-export function registerThingCommands(deps: Deps, membership?: MembershipListener): vscode.Disposable[] {
+/**
+ * `groupThingPick`: Remove Thing's pick of a group's things (in dist/things.js, loaded when the
+ * palette's Remove Thing first asks for a thing).
+ */
+export function registerThingCommands(deps: Deps, membership?: MembershipListener, groupThingPick?: () => typeof pickGroupThing): vscode.Disposable[] {
   const { provider, connections, log } = deps;
 
   /** Moves or adds `things` into `target`, telling the person first about things that leave another group. */
@@ -188,14 +193,44 @@ export function registerThingCommands(deps: Deps, membership?: MembershipListene
       const group = await resolveGroup(deps, arg, vscode.l10n.t('Billing group to remove a thing from'));
       if (!group) return;
       const { service } = await group.session.connect();
-      const page = await service.listThingsInBillingGroup(group.name);
-      if (page.items.length === 0) {
+      const first = await service.listThingsInBillingGroup(group.name);
+      if (first.items.length === 0 && !first.nextToken) {
         void vscode.window.showInformationMessage(vscode.l10n.t('Billing group {0} has no things.', inert(group.name)));
         return;
       }
-      const picked = await vscode.window.showQuickPick(page.items.map((n) => ({ label: inert(n), name: n })), { placeHolder: vscode.l10n.t('Thing to remove') });
+      // 250 at a time with Load more… (a group may hold hundreds of thousands), or a typed name.
+      if (!groupThingPick) return;
+      const picked = await groupThingPick()({
+        title: vscode.l10n.t('Remove a Thing from {0}', inert(group.name)),
+        placeholder: vscode.l10n.t('Pick a thing, or type its name (listed 250 at a time)'),
+        first,
+        loadPage: (nextToken, signal) => service.listThingsInBillingGroup(group.name, nextToken, signal),
+        typedDescription: vscode.l10n.t('not listed — checked before removing'),
+      });
       if (!picked) return;
-      thing = { kind: 'thing', name: picked.name, group };
+      if (picked.typed) {
+        // Not listed: make sure it is in this group before removing (RemoveThingFromBillingGroup of a
+        // thing in another group would not say so).
+        let now: string | undefined;
+        try {
+          now = (await service.describeThing(picked.thing)).billingGroupName;
+        } catch (e) {
+          if (asProblem(e)?.code === 'ResourceNotFound') {
+            void vscode.window.showErrorMessage(vscode.l10n.t('There is no thing named {0} in this account and region.', inert(picked.thing)));
+            return;
+          }
+          throw e;
+        }
+        if (now !== group.name) {
+          void vscode.window.showErrorMessage(
+            now
+              ? vscode.l10n.t('Thing {0} is not in billing group {1} (it is in {2}): nothing was removed.', inert(picked.thing), inert(group.name), inert(now))
+              : vscode.l10n.t('Thing {0} is not in billing group {1} (it is in none): nothing was removed.', inert(picked.thing), inert(group.name)),
+          );
+          return;
+        }
+      }
+      thing = { kind: 'thing', name: picked.thing, group };
     }
     const { service } = await thing.group.session.connect();
     await service.removeThingFromBillingGroup(thing.group.name, thing.name);

@@ -2,15 +2,13 @@
 // anything is sent, and returns the thing names (or undefined when the person cancelled or nothing
 // matched, after saying so).
 import vscode = require('vscode');
-import type { BillingGroupService, ThingService, UnassignedCount } from '../aws';
-import { formatCount, plural } from '../core/assignmentPlan';
+import type { BillingGroupService, Membership, ThingService, UnassignedCount } from '../aws';
+import { formatCount, plural, type MembershipRead } from '../core/assignmentPlan';
 import { inert } from '../core/displayText';
 import { csvHeader, emptyListReason, guessNameColumn, looksLikeCsv, parseNameColumn, parseNameLines, type BadLine } from '../core/thingNameFile';
 import { validateAttributeName, validateAttributeValue, validateThingNamePrefix } from '../core/thingQuery';
-import { runBulk } from '../core/bulk';
 import { bulkPace } from '../shared/bulkPace';
 import type { Deps } from '../shared/deps';
-import { asProblem } from '../shared/problems';
 
 export type SourceKind = 'unassigned' | 'type' | 'attribute' | 'prefix' | 'file';
 
@@ -28,6 +26,8 @@ export interface Selection {
   things: string[];
   /** thing → its billing group, for every thing of `things` that is in one (undefined: none). */
   groupOf: (thing: string) => string | undefined;
+  /** How and when that membership was read (the preview shows its age). */
+  read: MembershipRead;
   /** A note for the preview (e.g. that a full scan was made). */
   note?: string;
   missing?: string[];
@@ -38,10 +38,13 @@ export interface SourceContext {
   deps: Deps;
   service: BillingGroupService;
   things: ThingService;
-  /** The cached or a fresh count (membership of every group, every thing), with progress. */
-  count: () => Promise<UnassignedCount>;
-  /** Whether a finished count is cached (then it costs no call). */
-  cached: () => boolean;
+  /**
+   * A count younger than the recount limit, or a new one (membership of every group, every thing),
+   * with a cancellable progress notification; `groups`: the full list, when the caller has read it.
+   */
+  count: (groups?: string[]) => Promise<UnassignedCount>;
+  /** A finished count younger than the recount limit, if any (then it costs no call). */
+  fresh: () => UnassignedCount | undefined;
 }
 
 async function pickSource(): Promise<SourceKind | undefined> {
@@ -64,6 +67,24 @@ export function withCancellableProgress<T>(title: string, work: (signal: AbortSi
 }
 
 const fromCount = (c: UnassignedCount) => (thing: string) => c.tally.groupOf(thing);
+const counted = (c: UnassignedCount): MembershipRead => ({ how: 'counted', at: c.countedAt });
+const readOf = (m: Membership): MembershipRead => ({ how: m.way === 'count' ? 'counted' : 'lookedUp', at: m.readAt });
+
+/**
+ * Where `names` are: a fresh count (no call), or one DescribeThing each, or a new count — whichever is
+ * fewer calls (ThingService.membershipOf). The lookups are paced and cancellable.
+ */
+function locate(ctx: SourceContext, names: string[]): Thenable<Membership> {
+  const cached = ctx.fresh();
+  if (cached) return ctx.things.membershipOf(names, { cached, count: ctx.count }, { bulk: bulkPace(ctx.deps.log) });
+  return withCancellableProgress(vscode.l10n.t('Finding the billing groups of {0}', plural(names.length, vscode.l10n.t('thing'), vscode.l10n.t('things'))), (signal, report) =>
+    ctx.things.membershipOf(
+      names,
+      { count: ctx.count },
+      { bulk: { ...bulkPace(ctx.deps.log), onDone: (d, n) => report(`${formatCount(d)}/${formatCount(n)}`) }, signal },
+    ),
+  );
+}
 
 export async function selectThings(ctx: SourceContext): Promise<Selection | undefined> {
   const kind = await pickSource();
@@ -77,7 +98,7 @@ export async function selectThings(ctx: SourceContext): Promise<Selection | unde
         void vscode.window.showInformationMessage(vscode.l10n.t('Every thing is in a billing group: nothing to assign.'));
         return undefined;
       }
-      return { source: label, things, groupOf: fromCount(c) };
+      return { source: label, things, groupOf: fromCount(c), read: counted(c) };
     }
     case 'type': {
       const types = await withCancellableProgress(vscode.l10n.t('Reading thing types…'), (signal) => ctx.things.listThingTypes(signal));
@@ -92,8 +113,9 @@ export async function selectThings(ctx: SourceContext): Promise<Selection | unde
         void vscode.window.showInformationMessage(vscode.l10n.t('No thing has the type {0}: nothing to assign.', inert(type.type)));
         return undefined;
       }
-      const c = await ctx.count();
-      return { source: `${label} ${type.type}`, things: found.map((t) => t.name), groupOf: fromCount(c) };
+      const names = found.map((t) => t.name);
+      const where = await locate(ctx, names);
+      return { source: `${label} ${type.type}`, things: names, groupOf: where.groupOf, read: readOf(where) };
     }
     case 'attribute': {
       const name = await vscode.window.showInputBox({ title: label, prompt: vscode.l10n.t('Attribute name'), ignoreFocusOut: true, validateInput: (v) => validateAttributeName(v.trim()) });
@@ -106,8 +128,9 @@ export async function selectThings(ctx: SourceContext): Promise<Selection | unde
         void vscode.window.showInformationMessage(vscode.l10n.t('No thing has the attribute {0} = {1}: nothing to assign.', inert(filter.attributeName), inert(filter.attributeValue)));
         return undefined;
       }
-      const c = await ctx.count();
-      return { source: `${label} ${filter.attributeName} = ${filter.attributeValue}`, things: found.map((t) => t.name), groupOf: fromCount(c) };
+      const names = found.map((t) => t.name);
+      const where = await locate(ctx, names);
+      return { source: `${label} ${filter.attributeName} = ${filter.attributeValue}`, things: names, groupOf: where.groupOf, read: readOf(where) };
     }
     case 'prefix': {
       const prefix = await vscode.window.showInputBox({
@@ -125,7 +148,7 @@ export async function selectThings(ctx: SourceContext): Promise<Selection | unde
         void vscode.window.showInformationMessage(vscode.l10n.t('No thing name starts with {0}: nothing to assign. {1}', inert(p), note));
         return undefined;
       }
-      return { source: `${label} ${p}`, things, groupOf: fromCount(c), note };
+      return { source: `${label} ${p}`, things, groupOf: fromCount(c), read: counted(c), note };
     }
     case 'file':
       return fromFile(ctx, label);
@@ -158,50 +181,14 @@ async function fromFile(ctx: SourceContext, label: string): Promise<Selection | 
     void vscode.window.showErrorMessage(inert(why));
     return undefined;
   }
-  // Which names exist, and where they are: one DescribeThing per name, or the full count, whichever is
-  // fewer calls. A cached count costs nothing; otherwise the count is at least one call per group + 1.
-  const lookup = await chooseLookup(ctx, list.names.length);
-  let groupOf: (t: string) => string | undefined;
-  const missing: string[] = [];
-  if (lookup === 'count') {
-    const c = await ctx.count();
-    const unassigned = new Set(c.tally.names());
-    for (const t of list.names) if (c.tally.groupOf(t) === undefined && !unassigned.has(t)) missing.push(t);
-    groupOf = fromCount(c);
-  } else {
-    const where = new Map<string, string | undefined>();
-    await withCancellableProgress(vscode.l10n.t('Looking up {0}', plural(list.names.length, 'thing')), async (signal, report) => {
-      const outcomes = await runBulk(
-        list.names,
-        async (t) => {
-          try {
-            where.set(t, (await ctx.service.describeThing(t, signal)).billingGroupName);
-          } catch (e) {
-            if (asProblem(e)?.code === 'ResourceNotFound') missing.push(t);
-            else throw e;
-          }
-        },
-        { ...bulkPace(ctx.deps.log), isCancelled: () => signal.aborted, onDone: (d, n) => report(`${formatCount(d)}/${formatCount(n)}`) },
-      );
-      const failed = outcomes.find((o) => !o.ok);
-      if (failed) throw failed.error;
-      if (signal.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
-    });
-    groupOf = (t) => where.get(t);
-  }
-  const gone = new Set(missing);
+  // Which names exist, and where they are: a fresh count (no call), one DescribeThing per name, or a
+  // new count, whichever is fewer calls.
+  const where = await locate(ctx, list.names);
+  const gone = new Set(where.missing);
   const things = list.names.filter((t) => !gone.has(t));
   if (things.length === 0) {
     void vscode.window.showErrorMessage(vscode.l10n.t('None of the {0} names in {1} is a thing in this account and region.', formatCount(list.names.length), inert(fileName)));
     return undefined;
   }
-  return { source: `${label} ${fileName}`, things, groupOf, missing, badLines: list.bad };
-}
-
-/** "count" when the cached count serves or costs fewer calls than one DescribeThing per name. */
-async function chooseLookup(ctx: SourceContext, names: number): Promise<'count' | 'describe'> {
-  if (ctx.cached()) return 'count';
-  const groups = await ctx.service.listAllBillingGroups();
-  // The count needs at least one call per group and one ListThings call: more names than that, count.
-  return names > groups.length + 1 ? 'count' : 'describe';
+  return { source: `${label} ${fileName}`, things, groupOf: where.groupOf, read: readOf(where), missing: where.missing, badLines: list.bad };
 }

@@ -7,6 +7,7 @@ import type { Deps } from '../shared/deps';
 import type { TreeNode } from '../tree/nodes';
 import { assignCommands, type AssignCommands } from './assignThings';
 import { attributionCommand } from './checkAttribution';
+import { pickGroupThing } from './groupThingPick';
 import { ReportDocuments } from './reportDocument';
 import { UnassignedModel } from './unassignedModel';
 import { UnassignedTree, type UnassignedNode } from './unassignedTree';
@@ -21,6 +22,8 @@ export interface ThingsFeature extends AssignCommands {
   /** The count of a connection, if made (membership changes made elsewhere update it in place). */
   modelOf(session: Session): UnassignedModel | undefined;
   checkAttribution: (arg?: unknown) => Promise<void>;
+  /** Remove Thing's pick of a group's things, 250 at a time (src/things/groupThingPick.ts). */
+  pickGroupThing: typeof pickGroupThing;
   dispose(): void;
 }
 
@@ -57,6 +60,7 @@ export function createThingsFeature(deps: Deps, onError: (e: unknown, session: S
     treeOf: (session) => trees.get(session),
     modelOf: (session) => models.get(session),
     checkAttribution: attributionCommand(deps, reports),
+    pickGroupThing,
     dispose: () => {
       reports.dispose();
       for (const m of models.values()) m.dispose();

@@ -3,8 +3,9 @@
 // updated in place when the extension itself changes memberships.
 import vscode = require('vscode');
 import type { CountProgress, ThingService, UnassignedCount } from '../aws';
-import type { Session } from '../connection/session';
+import { isStale } from '../core/assignmentPlan';
 import { loadAws } from '../shared/awsLoader';
+import type { Session } from '../connection/session';
 import type { Log } from '../shared/log';
 import { asProblem, isCancellation, type ProblemLike } from '../shared/problems';
 
@@ -15,9 +16,17 @@ export type CountState =
   | { kind: 'failed'; problem: ProblemLike };
 
 /** ThingService on a connection's client (the SDK bundle is loaded lazily). */
-export async function thingService(session: Session): Promise<ThingService> {
+export async function thingService(session: Session, log: Log): Promise<ThingService> {
   const { service } = await session.connect();
-  return new (loadAws().ThingService)(service);
+  return new (loadAws().ThingService)(service, { note: (m) => log.info(m) });
+}
+
+/** How old a count may be before a bulk assignment counts again (setting iotBillingGroups.things.recountAfterMinutes). */
+export const RECOUNT_AFTER_MINUTES_DEFAULT = 5;
+
+export function recountAfterMinutes(): number {
+  const v = vscode.workspace.getConfiguration('iotBillingGroups').get<number>('things.recountAfterMinutes', RECOUNT_AFTER_MINUTES_DEFAULT);
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : RECOUNT_AFTER_MINUTES_DEFAULT;
 }
 
 export class UnassignedModel implements vscode.Disposable {
@@ -42,20 +51,35 @@ export class UnassignedModel implements vscode.Disposable {
     return this.state;
   }
 
-  /** The count, reusing a finished or running one; starts it otherwise. */
-  ensure(): Promise<UnassignedCount> {
+  /** The count, reusing a finished or running one; starts it otherwise (over `groups` when the caller has the full list). */
+  ensure(groups?: readonly string[]): Promise<UnassignedCount> {
     if (this.state.kind === 'done') return Promise.resolve(this.state.result);
     if (this.run) return this.run.promise;
-    return this.start();
+    return this.start(groups);
   }
 
-  private start(): Promise<UnassignedCount> {
+  /** The finished count if it is younger than `maxAgeMinutes`, else undefined. */
+  fresh(maxAgeMinutes: number, now = Date.now()): UnassignedCount | undefined {
+    return this.state.kind === 'done' && !isStale(this.state.result.countedAt, now, maxAgeMinutes) ? this.state.result : undefined;
+  }
+
+  /** Like ensure(), but a finished count older than `maxAgeMinutes` is forgotten and counted again. */
+  ensureFresh(maxAgeMinutes: number, groups?: readonly string[]): Promise<UnassignedCount> {
+    if (this.state.kind === 'done' && !this.fresh(maxAgeMinutes)) {
+      this.log.info(`Things without a billing group (${this.session.label}): the count is older than ${maxAgeMinutes} minutes, counting again`);
+      this.invalidate();
+    }
+    return this.ensure(groups);
+  }
+
+  private start(groups?: readonly string[]): Promise<UnassignedCount> {
     const abort = new AbortController();
     this.state = { kind: 'counting' };
     this.emitter.fire();
     const promise = (async () => {
-      const things = await thingService(this.session);
+      const things = await thingService(this.session, this.log);
       return things.countUnassigned({
+        groups,
         signal: abort.signal,
         onProgress: (progress) => {
           if (this.run?.abort !== abort) return;

@@ -42,26 +42,31 @@ export class TreeUi implements vscode.Disposable {
   }
 
   /**
-   * Shows a command's result in the tree before the command announces it: the group is added when
-   * it is not listed, its description updated when it changed, and it is revealed (selected,
-   * focused). The list is not reloaded: a result that changed nothing moves nothing, and once the
-   * notification shows, the tree is settled (VS Code has applied every change fired before reveal).
+   * Shows a command's result in the tree before the command announces it. The list is not reloaded:
+   * the group is added when it is not listed and its description updated when it changed. A group
+   * that is `new` is then revealed and selected, and VS Code has applied every change fired before
+   * that reveal when it returns, so the tree is settled once the notification shows. The keyboard
+   * focus is never taken: the person may have gone on while the call ran (right-clicked another
+   * group, say, after the identical notification of a previous try), and a focus taken from an open
+   * menu closes it (issue 18). A result that changed nothing (`new` false) moves nothing; the
+   * notification's Reveal does, with the focus, because the person asked for it.
    */
-  async showResult(session: Session, name: string, arn: string, description?: string): Promise<GroupNode | undefined> {
+  async showResult(session: Session, name: string, arn: string, o: { description?: string; new: boolean }): Promise<GroupNode | undefined> {
     try {
       const node = await this.provider.ensureGroup(session, name, arn);
-      if (description !== undefined) this.provider.updateGroup(node, { description });
-      if (this.view.visible) await this.reveal(node);
+      if (o.description !== undefined) this.provider.updateGroup(node, { description: o.description });
+      if (o.new && this.view.visible) await this.reveal(node, { focus: false });
       return node;
     } catch {
       return undefined;
     }
   }
 
-  async reveal(node: GroupNode): Promise<void> {
-    this.provider.log.debug(`tree: reveal ${node.name}`);
+  /** Scrolls to the group and selects it; with `focus` (the default) the tree also takes the keyboard focus. */
+  async reveal(node: GroupNode, o: { focus: boolean } = { focus: true }): Promise<void> {
+    this.provider.log.debug(`tree: reveal ${node.name}${o.focus ? '' : ' (no focus)'}`);
     try {
-      await this.view.reveal(node, { select: true, focus: true, expand: false });
+      await this.view.reveal(node, { select: true, focus: o.focus, expand: false });
     } catch {
       /* the view may be hidden or the node gone after a refresh */
     }

@@ -212,6 +212,13 @@ test('costs 1: the panel from one query; a second open within the cache window s
       assert.match(await frame.locator(`thead th[data-month="${p.months[2]}"]`).innerText(), /estimated/);
       assert.ok((await frame.locator('#chart svg[role="img"] rect.seg').count()) >= 8, 'the chart has a segment per non-zero amount');
       assert.match(await frame.locator('#status').innerText(), /^as of (?!.*cached)/);
+      // Issue 16: the panel says what the figures are, credits and refunds left out by default.
+      assert.equal(await frame.locator('#basis').innerText(), 'UnblendedCost. Credits and refunds are excluded (setting iotBillingGroups.costs.includeCreditsAndRefunds): the figures are the charges before them.');
+      // What Unallocated holds, with the charges AWS never attributes through billing groups.
+      await frame.locator('#unallocated-help summary').click();
+      const help = await frame.locator('#unallocated-help').innerText();
+      assert.match(help, /AWS never attributes these charges through billing groups/);
+      assert.match(help, /Device Defender audit/);
     });
 
     await wb.step('one GetCostAndUsage: grouped by the tag, filtered by service, account and region', async () => {
@@ -228,6 +235,7 @@ test('costs 1: the panel from one query; a second open within the cache window s
           { Dimensions: { Key: 'SERVICE', Values: ['AWS IoT', 'AWS IoT Device Management', 'AWS IoT Device Defender'] } },
           { Dimensions: { Key: 'LINKED_ACCOUNT', Values: [ACCOUNT] } },
           { Dimensions: { Key: 'REGION', Values: ['us-east-1'] } },
+          { Not: { Dimensions: { Key: 'RECORD_TYPE', Values: ['Credit', 'Refund'] } } },
         ],
       });
     });
@@ -276,7 +284,9 @@ test('costs 1: the panel from one query; a second open within the cache window s
       assert.ok(input, 'the save dialog (simple file dialog) is open');
       await wb.submitQuickInput(csvPath, { timeout: 30_000 });
       await wb.waitForNotification(/Costs exported to/, { timeout: 30_000 });
-      const csv = fs.readFileSync(csvPath, 'utf8');
+      const bytes = fs.readFileSync(csvPath);
+      assert.equal(bytes.subarray(0, 3).toString('hex'), 'efbbbf', 'the CSV starts with a UTF-8 BOM');
+      const csv = bytes.subarray(3).toString('utf8');
       const lines = csv.split('\r\n');
       const [m0] = period().months;
       assert.equal(lines[0], 'group,tag value,month,amount,currency,estimated');
@@ -305,7 +315,17 @@ test('costs 2: month-to-date in the tree; Set Up Cost Allocation; problems in th
   await freshFleet();
   await queueCostAndUsage(moto.endpoint, [sampleResult()]);
   layer.costExplorer.tags.push({ key: 'BillingGroup', status: 'Inactive' });
+  // Other keys of the organisation: the backfill's modal names those inactive now.
+  layer.costExplorer.tags.push({ key: 'project', status: 'Active' }, { key: 'legacy-cost-centre', status: 'Inactive' }, { key: 'aws:createdBy', status: 'Inactive', type: 'AWSGenerated' });
   layer.costExplorer.dimensionValues.set('SERVICE', ['AWS IoT', 'AWS IoT Device Defender', 'AWS IoT Device Management']);
+  // A group a CloudFormation stack made carries AWS's own aws: tags, which no one may write: Set Up must tag it all the same.
+  const stackTag = { Key: 'aws:cloudformation:stack-name', Value: 'lab-stack' };
+  const iot = testClient(layer.endpoint);
+  try {
+    await iot.send(new TagResourceCommand({ resourceArn: `arn:aws:iot:us-east-1:${ACCOUNT}:billinggroup/lab-prototypes`, tags: [stackTag] }));
+  } finally {
+    iot.destroy();
+  }
   await withWorkbench('costs 2 tree set up problems', options(THEMES.dark, { 'iotBillingGroups.costs.showInTree': true }), async ({ wb }) => {
     await wb.step('the tree shows each group\'s month-to-date cost (one query)', async () => {
       await openView(wb);
@@ -332,25 +352,42 @@ test('costs 2: month-to-date in the tree; Set Up Cost Allocation; problems in th
       assert.deepEqual((await checkedQuickPickLabels(wb)).sort(), ALL_GROUPS);
       await clickQuickInputOk(wb);
       await wb.waitForNotification('Tagged 5 billing groups with BillingGroup=<group name>.', { timeout: 60_000 });
-      const tagged = sent('TagResource');
+      // The seed's own TagResource (the aws: tag) is in the record too.
+      const tagged = sent('TagResource').filter((r) => !JSON.stringify(r.body).includes(stackTag.Key));
       assert.equal(tagged.length, 5);
       for (const name of ALL_GROUPS) {
         const req = tagged.find((r) => String((r.body as { resourceArn?: string }).resourceArn).endsWith(`/${name}`));
         assert.deepEqual((req?.body as { tags?: unknown }).tags, [{ Key: 'BillingGroup', Value: name }], name);
         assert.ok(layer.tagsOf(`arn:aws:iot:us-east-1:${ACCOUNT}:billinggroup/${name}`).some((t) => t.Key === 'BillingGroup' && t.Value === name), name);
       }
+      assert.ok(layer.tagsOf(`arn:aws:iot:us-east-1:${ACCOUNT}:billinggroup/lab-prototypes`).some((t) => t.Key === stackTag.Key && t.Value === stackTag.Value), 'the aws: tag is left as it was');
     });
 
-    await wb.step('Set Up: the key is inactive: Activate, then backfill 12 months', async () => {
+    await wb.step('Set Up: the key is inactive: Activate, then backfill 12 months after a modal naming the keys inactive now', async () => {
       const dialog = await wb.waitForDialog({ timeout: 60_000 });
       assert.match(dialog.message, /activate "BillingGroup" as a cost-allocation tag\?/);
       assert.match(dialog.detail, /Only the management \(payer\) account can activate it/);
       await wb.clickDialogButton('Activate');
       await wb.clickNotificationButton(/"BillingGroup" is active/, 'Backfill 12 Months', { timeout: 30_000 });
+      const from = (() => {
+        const d = new Date();
+        return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 12, 1)).toISOString().slice(0, 10);
+      })();
+      const modal = await wb.waitForDialog({ timeout: 30_000 });
+      await wb.screenshot('backfill-modal');
+      assert.equal(modal.message, `Backfill the cost-allocation tags of the whole organisation from ${from}?`);
+      assert.match(modal.detail, /applies the current activation status of every cost-allocation tag key of the organisation \(not only "BillingGroup"\)/);
+      assert.match(modal.detail, new RegExp(`Keys inactive now lose their cost-allocation history from ${from} on: aws:createdBy, legacy-cost-centre\\.`));
+      assert.match(modal.detail, /once per 24 hours/);
+      assert.match(modal.detail, /only months in which the billing groups already carried "BillingGroup" gain history/);
+      assert.equal(layer.costExplorer.backfills.length, 0, 'nothing asked before the modal is answered');
+      assert.deepEqual((sent('ListCostAllocationTags')[1]?.body as Record<string, unknown>).Status, 'Inactive');
+      await wb.clickDialogButton('Backfill 12 Months');
       await wb.waitForNotification(/Backfill requested from \d{4}-\d{2}-01/, { timeout: 30_000 });
       assert.deepEqual((sent('UpdateCostAllocationTagsStatus')[0]?.body as Record<string, unknown>).CostAllocationTagsStatus, [{ TagKey: 'BillingGroup', Status: 'Active' }]);
       assert.equal(layer.costExplorer.tags[0].status, 'Active');
       assert.equal(layer.costExplorer.backfills.length, 1);
+      assert.equal(layer.costExplorer.backfills[0], `${from}T00:00:00Z`);
       assert.deepEqual((sent('ListCostAllocationTags')[0]?.body as Record<string, unknown>).TagKeys, ['BillingGroup']);
       // The service names were confirmed once: the stand-in answers two values a page, so two pages.
       assert.equal(sent('GetDimensionValues').length, 2);

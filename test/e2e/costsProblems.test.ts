@@ -172,6 +172,9 @@ test('costs problems (high contrast): tree-only Refresh, Set Up "try again tomor
       await wb.pickQuickInputItem('BillingGroup');
       // Every group has the key now: no tagging step; straight to Billing.
       await wb.clickNotificationButton(/"BillingGroup" is active/, 'Backfill 12 Months', { timeout: 60_000 });
+      // The backfill concerns every key of the organisation: a modal first (test/e2e/costs.test.ts reads it).
+      assert.match((await wb.waitForDialog({ timeout: 30_000 })).detail, /every cost-allocation tag key of the organisation/);
+      await wb.clickDialogButton('Backfill 12 Months');
       await wb.waitForNotification(/A backfill of cost-allocation tags can be asked for once per 24 hours, and one was asked for already\. Try again tomorrow\./, { timeout: 30_000 });
       assert.equal(sent('StartCostAllocationTagBackfill').length, 1);
       assert.equal(layer.costExplorer.backfills.length, 1, 'no second backfill');

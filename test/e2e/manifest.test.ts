@@ -1,5 +1,6 @@
 // Billing groups as code in the real workbench (code-server, VS Code 1.100) against moto behind the
-// test suite's tag layer, which keeps tags and records every request the extension sent.
+// test suite's tag layer, which keeps tags and records every request the extension sent, and the AWS
+// semantics layer in front of it (an add moves the thing, as on AWS; moto would keep it in both groups).
 //   1. export, plan, apply  Export opens an untitled billing-groups.json; its Plan CodeLens says
 //                           "No changes"; a manifest with a bad name gets the schema's diagnostic and
 //                           Apply refuses it; Plan of a changed manifest opens the diff with the
@@ -9,18 +10,24 @@
 //                           left out, and the notification says so) and Copy as Terraform, pasted
 //                           into an editor
 //   3. Restricted Mode      Plan works, Apply refuses with its sentence and sends nothing
+//   4. the plan you saw     prune's diff and notification say how many things the deleted group still
+//                           holds; the account changes after the Plan, so Apply shows the new diff
+//                           instead of applying; Apply again confirms with the new count; the tree's
+//                           Delete says the count too; Apply from a dirty editor says it uses the
+//                           unsaved text, and lists the thing it moves
 // With DOCS_SCREENSHOTS=1 the plan diff, the confirmation and the diagnostic are also saved as
 // docs/screenshots/manifest-*.png for the README.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ListThingsInBillingGroupCommand, TagResourceCommand, type IoTClient } from '@aws-sdk/client-iot';
+import { AddThingToBillingGroupCommand, ListThingsInBillingGroupCommand, TagResourceCommand, type IoTClient } from '@aws-sdk/client-iot';
 import { renderManifest } from '../../src/core/manifestRender';
 import { renderTerraform } from '../../src/core/terraform';
 import { MotoServer, startMoto } from '../support/moto';
 import { SAMPLE_GROUPS, seedSampleFleet, testClient } from '../support/seed';
 import { startTagLayer, TagLayer } from '../support/tagLayer';
+import { startAwsSemanticsLayer, type AwsSemanticsLayer } from '../support/awsSemanticsLayer';
 import { SELECTORS, waitUntil, withWorkbench, Workbench, type ScenarioOptions } from '../support/workbench';
 import { clickTreeItemWith, waitForTreeSelection } from '../support/workbenchExtras';
 import { activeEditorText, waitForEditorText } from '../support/workbenchFoundation';
@@ -54,20 +61,30 @@ const PROD_MANIFEST = renderManifest({
   ],
 });
 const BAD_MANIFEST = '{\n  "groups": {\n    "bad name": {}\n  }\n}\n';
+/** Keeps every seeded group but fleet-eu-west, which prune deletes (it holds 3 things). */
+const PRUNE_MANIFEST = renderManifest({
+  account: '123456789012',
+  region: 'us-east-1',
+  prune: true,
+  groups: SAMPLE_GROUPS.filter((g) => g.name !== 'fleet-eu-west').map((g) => ({ name: g.name })),
+});
 const OTHER_ACCOUNT = '{\n  "account": "111111111111",\n  "region": "us-east-1",\n  "groups": {}\n}\n';
 
 let moto: MotoServer;
 let layer: TagLayer;
+let semantics: AwsSemanticsLayer;
 let iot: IoTClient;
 
 before(async () => {
   moto = await startMoto();
   layer = await startTagLayer(moto.endpoint);
+  semantics = await startAwsSemanticsLayer(layer.endpoint, { moto: moto.endpoint });
   iot = testClient(moto.endpoint);
 });
 
 after(async () => {
   iot?.destroy();
+  await semantics?.stop();
   await layer?.stop();
   await moto?.stop();
 });
@@ -77,14 +94,20 @@ async function freshFleet(): Promise<void> {
   layer.clear();
   await seedSampleFleet(layer.endpoint);
   layer.requests.length = 0;
+  semantics.clear();
 }
 
 function scenarioOptions(extra: Partial<ScenarioOptions['server']> = {}): ScenarioOptions {
   return {
     server: {
-      settings: { 'iotBillingGroups.endpoint': layer.endpoint, 'iotBillingGroups.region': 'us-east-1' },
+      settings: { 'iotBillingGroups.endpoint': semantics.endpoint, 'iotBillingGroups.region': 'us-east-1' },
       aws: AWS_FILES,
-      workspaceFiles: { 'prod.billing-groups.json': PROD_MANIFEST, 'bad.billing-groups.json': BAD_MANIFEST, 'other.billing-groups.json': OTHER_ACCOUNT },
+      workspaceFiles: {
+        'prod.billing-groups.json': PROD_MANIFEST,
+        'bad.billing-groups.json': BAD_MANIFEST,
+        'other.billing-groups.json': OTHER_ACCOUNT,
+        'prune.billing-groups.json': PRUNE_MANIFEST,
+      },
       ...extra,
     },
   };
@@ -214,6 +237,15 @@ test('manifest 1: export, schema diagnostic, plan diff, apply through the modal,
       const dialog = await wb.waitForDialog({ timeout: 45_000 });
       assert.equal(dialog.message, 'Apply prod.billing-groups.json to account 123456789012 in us-east-1? 1 to create, 2 to update, 0 to delete.');
       assert.match(dialog.detail, /things: 2 to add, 0 to remove, 1 to move\./);
+      // What changes, by name: the thing moves as well as the groups.
+      for (const line of [
+        'Create: made-by-manifest',
+        'Update: fleet-eu-west (tags), lab-prototypes (description)',
+        'Move: proto-a from lab-prototypes to fleet-us-east',
+        'Add: van-0301 to fleet-eu-west, proto-b to made-by-manifest',
+      ])
+        assert.ok(dialog.detail.split('\n').includes(line), `${line} in ${JSON.stringify(dialog.detail)}`);
+      assert.doesNotMatch(dialog.detail, /unsaved/, 'the file is saved');
       assert.ok(dialog.buttons.includes('Apply'), JSON.stringify(dialog.buttons));
       await docsShot(wb, 'apply-confirm');
       assert.deepEqual(writes(), [], 'nothing before the confirmation');
@@ -226,7 +258,9 @@ test('manifest 1: export, schema diagnostic, plan diff, apply through the modal,
     assert.deepEqual(create[0].body, { billingGroupProperties: { billingGroupDescription: 'from the manifest' }, tags: [{ Key: 'team', Value: 'fleet' }] });
     assert.deepEqual(await thingsIn('made-by-manifest'), ['proto-b']);
     assert.deepEqual(await thingsIn('fleet-us-east'), ['proto-a', 'van-0201', 'van-0202']);
-    assert.deepEqual(await thingsIn('lab-prototypes'), []);
+    assert.deepEqual(await thingsIn('lab-prototypes'), [], 'the add moved proto-a out of its group');
+    assert.equal(writes().filter((r) => r.operation === 'RemoveThingFromBillingGroup').length, 0, 'a move is the add alone');
+    assert.deepEqual(semantics.moves, [{ thing: 'proto-a', from: 'lab-prototypes', to: 'fleet-us-east' }]);
     assert.deepEqual(await thingsIn('fleet-eu-west'), ['van-0101', 'van-0102', 'van-0103', 'van-0301']);
     assert.deepEqual(layer.tagsOf('arn:aws:iot:us-east-1:123456789012:billinggroup/fleet-eu-west').map((t) => t.Key).sort(), ['costCenter', 'env', 'owner']);
 
@@ -323,5 +357,77 @@ test('manifest 3: in Restricted Mode, Plan works and Apply refuses with its sent
       assert.deepEqual(n.buttons, ['Manage Workspace Trust']);
       assert.deepEqual(layer.requests, []);
     });
+  });
+});
+
+test('manifest 4: the plan you saw — prune counts the things it leaves without a group; a changed account is shown again, not applied; the tree\'s Delete counts too; a dirty editor is said', { timeout: 420_000 }, async () => {
+  await freshFleet();
+  // VS Code in the browser saves after a delay by default: off here, so the editor stays dirty.
+  const options = scenarioOptions();
+  options.server.settings = { ...options.server.settings, 'files.autoSave': 'off' };
+  await withWorkbench('manifest 4 plan you saw', options, async ({ wb }) => {
+    await wb.step('open the Billing Groups view', () => openView(wb));
+
+    await wb.step('plan with prune: the diff and the notification say how many things the deleted group holds', async () => {
+      await openFile(wb, 'prune.billing-groups.json');
+      await wb.runCommand(CMD.plan);
+      await wb.waitForNotification(/^Plan: 0 to create, 0 to update, 1 to delete; .* Billing group "fleet-eu-west" is deleted: 3 things will be left without a billing group\.$/);
+      await waitForAnyEditorText(wb, /\/\/ Deleted by prune: 3 things will be left without a billing group\.\s+"fleet-eu-west": \{/);
+      await docsShot(wb, 'prune-diff');
+    });
+    assert.deepEqual(writes(), []);
+
+    await wb.step('someone adds a thing to that group after the plan; Apply shows the new diff instead of applying', async () => {
+      await iot.send(new AddThingToBillingGroupCommand({ billingGroupName: 'fleet-eu-west', thingName: 'van-0301' }));
+      await wb.clearNotifications();
+      await openFile(wb, 'prune.billing-groups.json');
+      await wb.runCommand(CMD.apply);
+      await wb.waitForNotification(
+        'The account changed since the plan you saw. Nothing was applied: the new plan is open — 0 to create, 0 to update, 1 to delete; things: 0 to add, 0 to remove, 0 to move. Apply again to apply it.',
+      );
+      await waitForAnyEditorText(wb, /\/\/ Deleted by prune: 4 things will be left without a billing group\./);
+      assert.equal(await wb.page.locator(SELECTORS.dialog).filter({ visible: true }).count(), 0, 'no confirmation: nothing is applied');
+    });
+    assert.deepEqual(writes(), []);
+
+    await wb.step('Apply again: the modal names the group to delete and the things it leaves; Cancel', async () => {
+      await openFile(wb, 'prune.billing-groups.json');
+      await wb.runCommand(CMD.apply);
+      const dialog = await wb.waitForDialog({ timeout: 45_000 });
+      assert.equal(dialog.message, 'Apply prune.billing-groups.json to account 123456789012 in us-east-1? 0 to create, 0 to update, 1 to delete.');
+      assert.ok(dialog.detail.split('\n').includes('Delete: fleet-eu-west (4 things will be left without a billing group)'), dialog.detail);
+      assert.match(dialog.detail, /⚠ Billing group "fleet-eu-west" is deleted: 4 things will be left without a billing group\./);
+      await docsShot(wb, 'prune-confirm');
+      await wb.clickDialogButton('Cancel');
+    });
+    assert.deepEqual(writes(), []);
+
+    await wb.step('the tree\'s Delete Billing Group says how many things the group still holds; Cancel', async () => {
+      await wb.runTreeItemContextMenu('fleet-eu-west', 'Delete Billing Group');
+      const dialog = await wb.waitForDialog({ timeout: 45_000 });
+      assert.equal(dialog.message, 'Delete billing group fleet-eu-west?');
+      assert.match(dialog.detail, /The things in it are not deleted; they no longer belong to a billing group\.\s+4 things will be left without a billing group\./);
+      await wb.clickDialogButton('Cancel');
+    });
+    assert.deepEqual(writes(), []);
+    assert.equal(layer.requests.filter((r) => r.operation === 'ListThingsInBillingGroup' && r.path.includes('maxResults=250')).length > 0, true, 'counted with a page of 250');
+
+    await wb.step('Apply from a dirty editor: the modal says it applies the unsaved text, and lists the move', async () => {
+      await openFile(wb, 'prod.billing-groups.json');
+      const editor = wb.page.locator(`${SELECTORS.editorPart} .editor-instance .monaco-editor`).filter({ visible: true }).first();
+      await editor.locator('.view-lines').click();
+      await waitUntil('the editor to have the focus', async () => /\bfocused\b/.test((await editor.getAttribute('class')) ?? ''), { timeout: 10_000 });
+      await wb.page.keyboard.press('Control+End');
+      await wb.page.keyboard.press('Enter');
+      await waitUntil('the editor to be dirty', async () => (await wb.page.locator(`${SELECTORS.editorTab}.dirty`).filter({ visible: true }).count()) > 0);
+      await wb.runCommand(CMD.apply);
+      const dialog = await wb.waitForDialog({ timeout: 45_000 });
+      assert.match(dialog.detail, /This applies the unsaved text in the editor, not prod\.billing-groups\.json as saved on disk\./);
+      assert.ok(dialog.detail.split('\n').includes('Move: proto-a from lab-prototypes to fleet-us-east'), dialog.detail);
+      await docsShot(wb, 'apply-dirty');
+      await wb.clickDialogButton('Cancel');
+      await wb.page.keyboard.press('Control+Z');
+    });
+    assert.deepEqual(writes(), []);
   });
 });

@@ -137,6 +137,8 @@ test('manifest costs: Export shows each group\'s cached costs above its key, wit
       await waitForEditorText(wb, /"account": "123456789012"[\s\S]*"fleet-eu-west": \{/);
     });
 
+    // Issue 16: each lens ends with the metric and the figures' "as of" (UTC, the time of the one query).
+    const asOf = / · UnblendedCost, as of \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/;
     const expected: Array<[string, RegExp]> = [
       ['Plan | Apply', /^\{$/],
       ['Last month $20.00 · month to date $4.50', /^"fleet-eu-west": \{$/],
@@ -150,7 +152,11 @@ test('manifest costs: Export shows each group\'s cached costs above its key, wit
       }, { timeout: 60_000, describe: async () => JSON.stringify(await lensesAboveLines(wb)) });
       assert.equal(lenses.length, expected.length, JSON.stringify(lenses));
       lenses.forEach(([text, line], i) => {
-        assert.equal(text, expected[i][0], JSON.stringify(lenses));
+        if (i === 0) assert.equal(text, expected[i][0], JSON.stringify(lenses));
+        else {
+          assert.ok(text.startsWith(`${expected[i][0]} · UnblendedCost, as of `), JSON.stringify(lenses));
+          assert.match(text, asOf, JSON.stringify(lenses));
+        }
         assert.match(line, expected[i][1], JSON.stringify(lenses));
       });
       const shot = await wb.screenshot('docs-cost-codelens');

@@ -5,8 +5,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAwsLayer, isAwsProblem, type AwsLayer, type CallLog, type Connection } from '../../src/aws/index';
 import { createCostExplorerLayer, type CostExplorerLayer, type CostExplorerService, type CostQuery } from '../../src/aws/costExplorer/index';
-import { costPeriod } from '../../src/core/costPeriod';
-import { cachedOrQueried, CostCache } from '../../src/costs/costCache';
+import { costPeriod, periodKey } from '../../src/core/costPeriod';
+import { cachedOrQueried, CostCache, LoadGate } from '../../src/costs/costCache';
 import { DEFAULT_COST_SERVICES } from '../../src/core/costs';
 import { makeAwsHome, type AwsHome } from '../support/awsFiles';
 import { costMonthResult, queueCostAndUsage } from '../support/costExplorerLayer';
@@ -14,7 +14,7 @@ import { startMoto, type MotoServer } from '../support/moto';
 import { startTagLayer, type TagLayer } from '../support/tagLayer';
 
 const period = costPeriod(new Date('2026-12-01T08:00:00Z'), 1); // the 1st: the current month is one day long
-const query: CostQuery = { tagKey: 'BillingGroup', metric: 'UnblendedCost', services: DEFAULT_COST_SERVICES, account: '123456789012', region: 'eu-west-1', period };
+const query: CostQuery = { tagKey: 'BillingGroup', metric: 'UnblendedCost', services: DEFAULT_COST_SERVICES, account: '123456789012', region: 'eu-west-1', period, includeCreditsAndRefunds: true };
 
 const pageOne = {
   ResultsByTime: [costMonthResult('2026-11-01', '2026-12-01', 'BillingGroup', { Sensors: 12.34, '': 1.5 }), costMonthResult('2026-12-01', '2026-12-02', 'BillingGroup', { Sensors: 0.25 }, { estimated: true })],
@@ -148,9 +148,10 @@ describe('Cost Explorer against moto and the stand-in', () => {
   it('restarts once only: a second change becomes a sentence', async () => {
     await queueCostAndUsage(moto.endpoint, [pageOne, pageTwo]);
     layer.costExplorer.failNext('GetCostAndUsage', 'InvalidNextTokenException', 'bad token', { skip: 1, times: 2 });
-    await expectProblem(ce.getCostAndUsage(query), 'CostsChanged', /changed while they were being read.*Refresh Costs/);
-    layer.costExplorer.failNext('GetCostAndUsage', 'RequestChangedException', 'changed', { times: 2 });
-    await expectProblem(ce.getCostAndUsage(query), 'CostsChanged', /Refresh Costs/);
+    await expectProblem(ce.getCostAndUsage(query), 'CostsChanged', /did not accept the page token.*Refresh Costs/);
+    layer.costExplorer.failNext('GetCostAndUsage', 'RequestChangedException', 'Your request parameters changed between pages.', { times: 2 });
+    // As AWS means it (GetCostAndUsage's reference): the request's parameters changed between pages, not the costs.
+    await expectProblem(ce.getCostAndUsage(query), 'CostsChanged', /^(?!.*costs changed)Cost Explorer refused the next page because the request's parameters changed between pages.*Refresh Costs/i);
   });
 
   it('LimitExceededException is retried within 3 attempts (each billed), then says to try again in a minute', async () => {
@@ -204,9 +205,88 @@ describe('Cost Explorer against moto and the stand-in', () => {
     ]);
   });
 
-  it('from a member account, activation is refused with the management-account sentence', async () => {
-    layer.costExplorer.failNext('UpdateCostAllocationTagsStatus', 'AccessDeniedException', 'not authorized');
-    await expectProblem(ce.updateCostAllocationTagsStatus([{ key: 'BillingGroup', status: 'Active' }]), 'NotManagementAccount', /Only the management \(payer\) account/);
+  it('from a member account of an organisation: listing, activating and backfilling say only the management (or a standalone) account manages cost allocation tags', async () => {
+    layer.costExplorer.tags.push({ key: 'BillingGroup', status: 'Inactive' });
+    layer.costExplorer.accountType = 'member';
+    const sentence = /only the management account \(or a standalone account\) manages cost allocation tags/i;
+    for (const attempt of [
+      () => ce.listCostAllocationTags(['BillingGroup']),
+      () => ce.updateCostAllocationTagsStatus([{ key: 'BillingGroup', status: 'Active' }]),
+      () => ce.startCostAllocationTagBackfill('2025-12-01T00:00:00Z'),
+    ]) {
+      await assert.rejects(attempt(), (e: unknown) => {
+        assert.ok(isAwsProblem(e), String(e));
+        assert.equal(e.code, 'NotManagementAccount');
+        assert.match(e.message, sentence);
+        assert.doesNotMatch(e.message, /IAM permission|ask your administrator/i, 'no IAM permission would help');
+        return true;
+      });
+    }
+    assert.deepEqual(
+      layer.requests.filter((r) => r.target?.startsWith('AWSInsightsIndexService.')).map((r) => [r.operation, r.status]),
+      [['ListCostAllocationTags', 400], ['UpdateCostAllocationTagsStatus', 400], ['StartCostAllocationTagBackfill', 400]],
+      'each sent once: AccessDenied is not retried',
+    );
+    assert.equal(layer.costExplorer.tags[0].status, 'Inactive');
+    assert.deepEqual(layer.costExplorer.backfills, []);
+  });
+
+  it('a missing IAM permission on the management account still asks for that permission', async () => {
+    layer.costExplorer.failNext('UpdateCostAllocationTagsStatus', 'AccessDeniedException', 'User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ce:UpdateCostAllocationTagsStatus');
+    await expectProblem(ce.updateCostAllocationTagsStatus([{ key: 'BillingGroup', status: 'Active' }]), 'CostAccessDenied', /not allowed ce:UpdateCostAllocationTagsStatus.*IAM permission/);
+  });
+
+  it('ListCostAllocationTags without keys lists every key of the organisation with a status (the backfill names the inactive ones)', async () => {
+    layer.costExplorer.tags.push(
+      { key: 'BillingGroup', status: 'Active' },
+      { key: 'env', status: 'Inactive' },
+      { key: 'aws:createdBy', status: 'Inactive', type: 'AWSGenerated' },
+      { key: 'team', status: 'Inactive' },
+    );
+    const inactive = await ce.listCostAllocationTags(undefined, 'Inactive');
+    assert.deepEqual(inactive.map((t) => t.key), ['env', 'aws:createdBy', 'team']);
+    const bodies = sent('ListCostAllocationTags').map((r) => r.body as Record<string, unknown>);
+    assert.equal(bodies.length, 2, 'every page');
+    assert.deepEqual({ ...bodies[0], NextToken: undefined }, { Status: 'Inactive', NextToken: undefined }, 'no TagKeys, no Type: user-defined and AWS-generated keys');
+  });
+
+  it('credits and refunds: left out by default (Not RECORD_TYPE Credit, Refund), in with the setting', async () => {
+    // The stand-in answers from usage by record type, applying the request's RECORD_TYPE filter as Cost Explorer does.
+    layer.costExplorer.usage.push(
+      { month: '2026-11', value: 'Sensors', recordType: 'Usage', amount: 10 },
+      { month: '2026-11', value: 'Sensors', recordType: 'Credit', amount: -4 },
+      { month: '2026-11', value: 'Sensors', recordType: 'Refund', amount: -1 },
+      { month: '2026-11', value: 'Sensors', recordType: 'Tax', amount: 0.5 },
+      { month: '2026-12', value: '', recordType: 'Usage', amount: 2 },
+    );
+    const sensors = (d: { months: { month: string; entries: { value: string; amount: number }[] }[] }) =>
+      d.months.find((m) => m.month === '2026-11')?.entries.filter((e) => e.value === 'Sensors').reduce((a, e) => a + e.amount, 0);
+    const excluded = await ce.getCostAndUsage({ ...query, includeCreditsAndRefunds: false });
+    assert.equal(sensors(excluded), 10.5, 'usage and tax, no credit, no refund');
+    assert.equal(excluded.includesCreditsAndRefunds, false);
+    const filter = (sent('GetCostAndUsage')[0].body as { Filter: { And: unknown[] } }).Filter.And;
+    assert.deepEqual(filter.at(-1), { Not: { Dimensions: { Key: 'RECORD_TYPE', Values: ['Credit', 'Refund'] } } });
+    const included = await ce.getCostAndUsage({ ...query, includeCreditsAndRefunds: true });
+    assert.equal(sensors(included), 5.5);
+    assert.equal(included.includesCreditsAndRefunds, true);
+  });
+
+  it('GovCloud: nothing is sent to Cost Explorer; the sentence says to use the associated standard account', async () => {
+    // moto writes GovCloud ARNs as AWS does (arn:aws-us-gov:…); the stand-in refuses requests signed for a GovCloud region.
+    const gov = await iot.resolveConnection({ profile: 'default', region: 'us-gov-west-1', endpoint: layer.endpoint });
+    const { arn } = await iot.service(gov).createBillingGroup({ name: 'gov-fleet', description: '', tags: [] });
+    assert.match(arn, /^arn:aws-us-gov:iot:us-gov-west-1:/);
+    const govCe = costs.service(gov, iot.credentials(gov));
+    assert.equal(govCe.partition, 'aws-us-gov');
+    const before = costs.requestCount();
+    for (const attempt of [() => govCe.getCostAndUsage({ ...query, region: 'us-gov-west-1' }), () => govCe.listCostAllocationTags(['BillingGroup'])])
+      await expectProblem(attempt(), 'GovCloudCosts', /AWS GovCloud \(US\).*associated standard \(commercial\) AWS account.*select a profile of that associated standard account/);
+    // A connection whose region says nothing (an emulator's), with the groups' GovCloud ARNs.
+    assert.throws(() => ce.refuseGovCloud([arn]), (e: unknown) => isAwsProblem(e) && e.code === 'GovCloudCosts');
+    assert.doesNotThrow(() => ce.refuseGovCloud(['arn:aws:iot:eu-west-1:123456789012:billinggroup/a']));
+    assert.equal(costs.requestCount(), before, 'not counted: nothing billed');
+    assert.equal(layer.requests.filter((r) => r.target?.startsWith('AWSInsightsIndexService.')).length, 0);
+    assert.equal(layer.costExplorer.govCloudRequests, 0);
   });
 
   it('a backfill can be asked for once per 24 hours', async () => {
@@ -219,7 +299,7 @@ describe('Cost Explorer against moto and the stand-in', () => {
     // The cache the extension keeps in globalState, here over an in-memory Memento (same get/update contract).
     const store = new Map<string, unknown>();
     const cache = new CostCache({ get: <T>(k: string) => store.get(k) as T | undefined, update: async (k, v) => void store.set(k, JSON.parse(JSON.stringify(v))) });
-    const key = { profile: conn.profile, account: query.account, region: query.region, tagKey: query.tagKey, metric: query.metric, months: 1, services: query.services };
+    const key = { profile: conn.profile, account: query.account, region: query.region, tagKey: query.tagKey, metric: query.metric, months: 1, services: query.services, period: periodKey(period), credits: true };
     const open = (force = false, now = Date.now()) => cachedOrQueried(cache, key, { force, cacheHours: 12, now }, () => ce.getCostAndUsage(query));
     await queueCostAndUsage(moto.endpoint, [pageOne, pageTwo]);
     const first = await open();
@@ -233,6 +313,20 @@ describe('Cost Explorer against moto and the stand-in', () => {
     assert.equal(sent('GetCostAndUsage').length, 4, 'Refresh Costs queries again');
     await open(false, Date.now() + 13 * 3_600_000);
     assert.equal(sent('GetCostAndUsage').length, 6, 'after cacheHours the figures are queried again');
+  });
+
+  it('a forced Refresh while the figures are being queried shares that query: one billed request per page, not two', async () => {
+    const store = new Map<string, unknown>();
+    const cache = new CostCache({ get: <T>(k: string) => store.get(k) as T | undefined, update: async (k, v) => void store.set(k, JSON.parse(JSON.stringify(v))) });
+    const key = { profile: conn.profile, account: query.account, region: query.region, tagKey: query.tagKey, metric: query.metric, months: 1, services: query.services, period: periodKey(period), credits: true };
+    const gate = new LoadGate<{ data: unknown; fromCache: boolean }>();
+    const load = (force: boolean) => gate.run(force, (f) => cachedOrQueried(cache, key, { force: f, cacheHours: 12 }, () => ce.getCostAndUsage(query)));
+    await queueCostAndUsage(moto.endpoint, [pageOne, pageTwo]);
+    const [opened, refreshed] = await Promise.all([load(false), load(true)]);
+    assert.equal(sent('GetCostAndUsage').length, 2, 'one query of two pages');
+    assert.equal(refreshed, opened, 'the Refresh got the same figures');
+    await load(true);
+    assert.equal(sent('GetCostAndUsage').length, 4, 'a Refresh after it queries again');
   });
 
   it('signs with the IoT client\'s resolved credentials', async () => {

@@ -1,20 +1,30 @@
 // Integration tests of src/aws/thingService.ts against moto_server with the real SDK over HTTP (the
 // recording tag layer in front of moto counts the calls): ListThings with its filters and pages,
 // ListThingTypes, the count of things without a billing group (its exact call count, progress,
-// cancel, a group deleted meanwhile), and principals through moto's certificates.
+// cancel, a group deleted meanwhile), principals through moto's certificates, and the steps of a
+// bulk assignment (src/core/assignmentSteps.ts) through the real SDK. Where moto is not AWS, the
+// thing layer (test/support/thingLayer.ts) does what AWS does: AddThingToBillingGroup moves a thing
+// out of its previous group (moto lists it in both), ListThingPrincipalsV2 answers with each
+// attachment's type (moto omits it), and it can play an endpoint that does not know V2.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AddThingToBillingGroupCommand,
   AttachThingPrincipalCommand,
   CreateBillingGroupCommand,
+  DeleteThingCommand,
   CreateKeysAndCertificateCommand,
   CreateThingCommand,
   CreateThingTypeCommand,
   IoTClient,
 } from '@aws-sdk/client-iot';
-import { createAwsLayer, isAbort, ThingService, type AwsLayer, type CountProgress } from '../../src/aws/index';
+import { createAwsLayer, isAbort, membershipPort, ThingService, type AwsLayer, type BillingGroupService, type CountProgress } from '../../src/aws/index';
+import { planAssignment, plannedCalls, type AssignmentOutcome } from '../../src/core/assignmentPlan';
+import { runAssignmentSteps } from '../../src/core/assignmentSteps';
+import type { BulkOptions } from '../../src/core/bulk';
 import { countingCalls } from '../../src/core/unassignedThings';
+import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
+import { startThingLayer, type ThingLayer } from '../support/thingLayer';
 import { makeAwsHome, type AwsHome } from '../support/awsFiles';
 import { startMoto, type MotoServer } from '../support/moto';
 import { startTagLayer, type TagLayer } from '../support/tagLayer';
@@ -201,5 +211,254 @@ describe('things against moto', () => {
       assert.equal(tags.requests.length, 5, 'one call each');
       await rejectsWithProblem(() => things.listThingPrincipals('no-such-thing'), 'ResourceNotFound');
     });
+  });
+
+  describe('bulk assignment steps through the real SDK (the thing layer moves on add, as AWS does)', () => {
+    let thingLayer: ThingLayer;
+    let proxy: FaultProxy;
+    let service: BillingGroupService;
+    let viaLayer: IoTClient;
+    const FAST: BulkOptions = { concurrency: 3, perSecond: 1000 };
+    const byThing = (outcomes: readonly AssignmentOutcome[]) => new Map(outcomes.map((o) => [o.thing, o]));
+    /** What reached moto from the extension's side (the thing layer's own calls go to moto directly). */
+    const reached = (operation: string) => tags.requests.filter((r) => r.operation === operation);
+    const membersOf = async (group: string) => (await things.listAllThingsInBillingGroup(group)).sort();
+
+    before(async () => {
+      thingLayer = await startThingLayer(tags.endpoint, { direct: moto.endpoint });
+      proxy = await startFaultProxy(thingLayer.endpoint);
+      service = layer.service(await layer.resolveConnection({ profile: 'default', region: '', endpoint: proxy.endpoint }));
+      viaLayer = new IoTClient({ region: 'us-east-1', endpoint: thingLayer.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    });
+    beforeEach(() => {
+      thingLayer.clear();
+      proxy.reset();
+    });
+    after(async () => {
+      viaLayer?.destroy();
+      await proxy?.stop();
+      await thingLayer?.stop();
+    });
+
+    it('a move is the check and one add, no remove: the preview\'s calls are what reached the emulator and what the run counted', async () => {
+      await createThings(['a', 'b', 'c', 'd', 'e']);
+      await createGroup('target', ['a']);
+      await createGroup('g1', ['b', 'c']);
+      const count = await things.countUnassigned();
+      tags.clear();
+      const plan = planAssignment('target', ['a', 'b', 'c', 'd', 'e'], (t) => count.tally.groupOf(t), true);
+      const preview = plannedCalls(plan);
+      const run = await runAssignmentSteps(plan, membershipPort(service), { bulk: FAST });
+
+      assert.deepEqual(preview, { things: 4, DescribeThing: 4, AddThingToBillingGroup: 4, total: 8 });
+      assert.deepEqual(run.calls, { DescribeThing: 4, AddThingToBillingGroup: 4, DescribeBillingGroup: 0 });
+      assert.equal(reached('DescribeThing').length, preview.DescribeThing);
+      assert.equal(reached('AddThingToBillingGroup').length, preview.AddThingToBillingGroup);
+      assert.equal(reached('RemoveThingFromBillingGroup').length, 0, 'a move sends no remove');
+      assert.equal(tags.requests.length, preview.total, 'and nothing else');
+      assert.deepEqual(run.outcomes.map((o) => [o.thing, o.result]), [['a', 'skipped'], ['d', 'added'], ['e', 'added'], ['b', 'moved'], ['c', 'moved']]);
+      assert.deepEqual(await membersOf('target'), ['a', 'b', 'c', 'd', 'e']);
+      assert.deepEqual(await membersOf('g1'), [], 'moved out by the add alone (the thing layer does what AWS does)');
+      assert.deepEqual(thingLayer.moves.map((m) => m.thing).sort(), ['b', 'c']);
+    });
+
+    it('"Move" unticked never moves a thing that joined another group after the count; one already in the target or deleted meanwhile is not sent', async () => {
+      await createThings(['joined', 'arrived', 'deleted', 'plain-1', 'plain-2']);
+      await createGroup('target', []);
+      await createGroup('other', []);
+      const count = await things.countUnassigned();
+      assert.equal(count.tally.count, 5);
+      // Behind the extension's back, after the count:
+      await plain.send(new AddThingToBillingGroupCommand({ billingGroupName: 'other', thingName: 'joined' }));
+      await plain.send(new AddThingToBillingGroupCommand({ billingGroupName: 'target', thingName: 'arrived' }));
+      await plain.send(new DeleteThingCommand({ thingName: 'deleted' }));
+      tags.clear();
+
+      const plan = planAssignment('target', count.tally.names(), (t) => count.tally.groupOf(t), false);
+      assert.deepEqual(plan.add, ['arrived', 'deleted', 'joined', 'plain-1', 'plain-2'], 'the stale count says all five are in no group');
+      const run = await runAssignmentSteps(plan, membershipPort(service), { bulk: FAST });
+      const out = byThing(run.outcomes);
+      assert.deepEqual(out.get('joined'), { thing: 'joined', result: 'changed', now: 'other' });
+      assert.deepEqual(out.get('arrived'), { thing: 'arrived', result: 'skipped' });
+      assert.deepEqual(out.get('deleted'), { thing: 'deleted', result: 'gone' });
+      assert.deepEqual(out.get('plain-1'), { thing: 'plain-1', result: 'added' });
+      const adds = reached('AddThingToBillingGroup').map((r) => (r.body as { thingName: string }).thingName).sort();
+      assert.deepEqual(adds, ['plain-1', 'plain-2'], 'nothing is sent for a thing that is not where the preview said');
+      assert.deepEqual(await membersOf('other'), ['joined'], 'it stays in the group it joined');
+      assert.equal(reached('DescribeThing').length, 5);
+      assert.deepEqual(run.calls, { DescribeThing: 5, AddThingToBillingGroup: 2, DescribeBillingGroup: 0 });
+    });
+
+    it('a failed step reports where the thing actually ended up, read back after the failure', async () => {
+      await createThings(['lost', 'refused', 'fine']);
+      await createGroup('target', []);
+      await createGroup('g1', ['refused']);
+      const count = await things.countUnassigned();
+      const addOf = (thing: string) => ({ operation: 'AddThingToBillingGroup', when: (r: { body: unknown }) => (r.body as { thingName?: string })?.thingName === thing });
+      // The add of "lost" reaches moto (the thing is moved) but its answer never comes back, every try.
+      proxy.addRule({ match: addOf('lost'), fault: 'lostResponse', times: Infinity });
+      // The add of "refused" fails before reaching moto, every try.
+      proxy.addRule({ match: addOf('refused'), fault: 'internal500', times: Infinity });
+      tags.clear();
+      const plan = planAssignment('target', ['lost', 'refused', 'fine'], (t) => count.tally.groupOf(t), true);
+      const run = await runAssignmentSteps(plan, membershipPort(service), { bulk: FAST });
+      const out = byThing(run.outcomes);
+      const lost = out.get('lost');
+      assert.equal(lost?.result, 'failed');
+      assert.deepEqual(lost?.result === 'failed' && lost.endedIn, { kind: 'group', group: 'target', how: 'readBack' }, 'the add was carried out although it failed');
+      const refused = out.get('refused');
+      assert.equal(refused?.result, 'failed');
+      assert.deepEqual(refused?.result === 'failed' && refused.endedIn, { kind: 'group', group: 'g1', how: 'readBack' }, 'a failed move leaves the thing where it was, never in no group');
+      assert.match(refused?.result === 'failed' ? refused.reason : '', /internal error/);
+      assert.deepEqual(out.get('fine'), { thing: 'fine', result: 'added' });
+      assert.deepEqual(await membersOf('target'), ['fine', 'lost']);
+      assert.deepEqual(await membersOf('g1'), ['refused']);
+      // The preview's checks, plus one read-back per failed step; the run counted what it sent.
+      assert.equal(run.calls.DescribeThing, plannedCalls(plan).DescribeThing + 2);
+      assert.equal(proxy.countForwarded({ operation: 'DescribeThing' }), run.calls.DescribeThing);
+    });
+  });
+
+  describe('thing-type and attribute sources: where the matched things are, by the fewest calls', () => {
+    const bulk: BulkOptions = { concurrency: 3, perSecond: 1000 };
+    const reached = (operation: string) => tags.requests.filter((r) => r.operation === operation);
+
+    beforeEach(async () => {
+      await plain.send(new CreateThingTypeCommand({ thingTypeName: 'rare' }));
+      await plain.send(new CreateThingTypeCommand({ thingTypeName: 'common' }));
+      await createThings(names('bulk-', 300));
+      await createThings(['rare-1', 'rare-2', 'rare-3'], { thingTypeName: 'rare', attributes: { site: 'rtm' } });
+      await createThings(names('common-', 30), { thingTypeName: 'common' });
+      await createGroup('g1', ['rare-1', 'bulk-0001']);
+      await createGroup('g2', names('common-', 5));
+      await createGroup('g3', []);
+      tags.clear();
+    });
+
+    it('a type matching 3 things: one DescribeThing each, never a full count (ListThings of the type + one ListBillingGroups + 3)', async () => {
+      const found = (await things.listAllThings({ thingTypeName: 'rare' })).map((t) => t.name).sort();
+      const where = await things.membershipOf(found, { count: (groups) => things.countUnassigned({ groups }) }, { bulk });
+      assert.equal(where.way, 'describe');
+      assert.deepEqual(found.map((t) => where.groupOf(t)), ['g1', undefined, undefined]);
+      assert.deepEqual(where.missing, []);
+      assert.equal(reached('ListThings').length, 1);
+      assert.equal(reached('ListBillingGroups').length, 1);
+      assert.equal(reached('DescribeThing').length, 3);
+      assert.equal(reached('ListThingsInBillingGroup').length, 0, 'no full-account count');
+      assert.equal(tags.requests.length, 5);
+    });
+
+    it('an attribute matching 3 things: the same per-thing lookups', async () => {
+      const found = (await things.listAllThings({ attributeName: 'site', attributeValue: 'rtm' })).map((t) => t.name);
+      const where = await things.membershipOf(found, { count: (groups) => things.countUnassigned({ groups }) }, { bulk });
+      assert.equal(where.way, 'describe');
+      assert.equal(reached('DescribeThing').length, 3);
+      assert.equal(reached('ListThingsInBillingGroup').length, 0);
+    });
+
+    it('a type matching 30 things with 3 groups: the count is fewer calls (3 + 1 + its pages), and the groups are listed once', async () => {
+      const found = (await things.listAllThings({ thingTypeName: 'common' })).map((t) => t.name);
+      const where = await things.membershipOf(found, { count: (groups) => things.countUnassigned({ groups }) }, { bulk });
+      assert.equal(where.way, 'count');
+      assert.equal(where.groupOf('common-0000'), 'g2');
+      assert.equal(where.groupOf('common-0010'), undefined);
+      assert.equal(reached('DescribeThing').length, 0);
+      assert.equal(reached('ListBillingGroups').length, 1, 'the list of groups serves the count too');
+      // 1 filtered ListThings + ⌈333/250⌉ = 2 ListThings pages of the count + 3 group pages.
+      assert.equal(reached('ListThings').length, 1 + 2);
+      assert.equal(reached('ListThingsInBillingGroup').length, 3);
+    });
+
+    it('a fresh count at hand costs no call', async () => {
+      const count = await things.countUnassigned();
+      tags.clear();
+      const where = await things.membershipOf(['rare-1', 'rare-2'], { cached: count, count: () => assert.fail('no new count') }, { bulk });
+      assert.equal(where.way, 'count');
+      assert.equal(where.readAt, count.countedAt);
+      assert.equal(where.groupOf('rare-1'), 'g1');
+      assert.equal(tags.requests.length, 0);
+    });
+  });
+
+  describe('attachments for the cost-attribution check', () => {
+    let thingLayer: ThingLayer;
+    let viaLayer: IoTClient;
+    let notes: string[];
+    const principalCalls = (v2: boolean) => thingLayer.requests.filter((r) => r.operation === (v2 ? 'ListThingPrincipalsV2' : 'ListThingPrincipals'));
+    const serviceFor = async () => {
+      notes = [];
+      return new ThingService(layer.service(await layer.resolveConnection({ profile: 'default', region: '', endpoint: thingLayer.endpoint })), { note: (m) => notes.push(m) });
+    };
+
+    before(async () => {
+      thingLayer = await startThingLayer(tags.endpoint, { direct: moto.endpoint });
+      viaLayer = new IoTClient({ region: 'us-east-1', endpoint: thingLayer.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    });
+    beforeEach(async () => {
+      thingLayer.clear();
+      thingLayer.setPrincipalsV2(true);
+      await createThings(['exclusive', 'shared', 'bare']);
+      const a = await plain.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
+      const b = await plain.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
+      await viaLayer.send(new AttachThingPrincipalCommand({ thingName: 'exclusive', principal: a.certificateArn, thingPrincipalType: 'EXCLUSIVE_THING' }));
+      await viaLayer.send(new AttachThingPrincipalCommand({ thingName: 'shared', principal: b.certificateArn }));
+      thingLayer.requests.length = 0;
+    });
+    after(async () => {
+      viaLayer?.destroy();
+      await thingLayer?.stop();
+    });
+
+    it('reads attachments with ListThingPrincipalsV2, each with its type', async () => {
+      const svc = await serviceFor();
+      const exclusive = await svc.listThingPrincipalAttachments('exclusive');
+      assert.equal(exclusive.read, 'ListThingPrincipalsV2');
+      assert.deepEqual(exclusive.attachments.map((x) => x.type), ['EXCLUSIVE_THING']);
+      assert.match(exclusive.attachments[0].principal, /:cert\//);
+      assert.deepEqual((await svc.listThingPrincipalAttachments('shared')).attachments.map((x) => x.type), ['NON_EXCLUSIVE_THING']);
+      assert.deepEqual((await svc.listThingPrincipalAttachments('bare')).attachments, []);
+      assert.equal(principalCalls(true).length, 3);
+      assert.equal(principalCalls(false).length, 0);
+      await rejectsWithProblem(() => svc.listThingPrincipalAttachments('no-such-thing'), 'ResourceNotFound');
+      assert.deepEqual(notes, []);
+    });
+
+    it('a real server error of V2 (InternalFailureException, JSON) is not taken for a missing operation', async () => {
+      const svc = await serviceFor();
+      const proxy = await startFaultProxy(thingLayer.endpoint);
+      try {
+        const viaProxy = new ThingService(layer.service(await layer.resolveConnection({ profile: 'default', region: '', endpoint: proxy.endpoint })), { note: (m) => notes.push(m) });
+        proxy.addRule({ match: { path: /\/principals-v2$/ }, fault: 'internal500', times: Infinity });
+        await rejectsWithProblem(() => viaProxy.listThingPrincipalAttachments('shared'), 'InternalFailure');
+        proxy.reset();
+        assert.equal((await viaProxy.listThingPrincipalAttachments('shared')).read, 'ListThingPrincipalsV2', 'V2 is still used');
+        assert.deepEqual(notes, []);
+      } finally {
+        await proxy.stop();
+      }
+      assert.equal((await svc.listThingPrincipalAttachments('bare')).read, 'ListThingPrincipalsV2');
+    });
+
+    for (const v2Unknown of ['unknownOperation', 'html404', 'html500'] as const) {
+      it(`an endpoint that does not know V2 (${v2Unknown}): detected once, said once in the log, then ListThingPrincipals`, async () => {
+        thingLayer.setPrincipalsV2(false, v2Unknown);
+        const svc = await serviceFor();
+        const results = await Promise.all(['exclusive', 'shared', 'bare'].map((t) => svc.listThingPrincipalAttachments(t)));
+        assert.ok(results.every((r) => r.read === 'ListThingPrincipals'));
+        assert.deepEqual(results.map((r) => r.attachments.length), [1, 1, 0]);
+        assert.ok(results.every((r) => r.attachments.every((x) => x.type === undefined)), 'no type without V2');
+        // V2 is tried by the calls already under way, no more (the SDK tries a 5xx answer once more itself).
+        const attempts = v2Unknown === 'html500' ? 2 : 1;
+        assert.ok(principalCalls(true).length >= 1 && principalCalls(true).length <= 3 * attempts, `${principalCalls(true).length} V2 requests`);
+        const again = await svc.listThingPrincipalAttachments('shared');
+        assert.equal(again.read, 'ListThingPrincipals');
+        const v2Tries = principalCalls(true).length;
+        await new ThingService(svc.groups, { note: (m) => notes.push(m) }).listThingPrincipalAttachments('exclusive');
+        assert.equal(principalCalls(true).length, v2Tries, 'known for this connection: not tried again, even by another ThingService');
+        assert.equal(principalCalls(false).length, 5);
+        assert.equal(notes.length, 1, JSON.stringify(notes));
+        assert.match(notes[0], /does not offer ListThingPrincipalsV2: attachments are read with ListThingPrincipals/);
+      });
+    }
   });
 });

@@ -6,7 +6,20 @@
 // UpdateCostAllocationTagsStatus or StartCostAllocationTagBackfill (ListCostAllocationTags answers 500).
 // This stand-in answers those four with the shapes of the SDK's model (JSON 1.1 protocol: POST /,
 // X-Amz-Target: AWSInsightsIndexService.<Operation>), and any Cost Explorer operation with an error
-// queued by failNext(), so each problem Cost Explorer can report is reproducible.
+// queued by failNext(), so each problem Cost Explorer can report is reproducible. It also models
+// what an account is (issue 16):
+//   - accountType 'member': a member (linked) account of an organisation, which Cost Explorer refuses
+//     the cost-allocation tag operations whatever its IAM permissions (HTTP 400 AccessDeniedException
+//     "Failed to list Cost Allocation Tags: Linked account doesn't have access to cost allocation
+//     tags." — the answer quoted in public issues: hashicorp/terraform-provider-aws#37636,
+//     aws/aws-parallelcluster-ui#242, 2i2c-org/infrastructure#4932 for Update…; the backfill's
+//     wording is modelled alike, an assumption);
+//   - GovCloud: a request signed for a us-gov-* region (the credential scope of its Authorization
+//     header) is counted in govCloudRequests and refused: a GovCloud account's costs are in its
+//     associated standard account's Cost Explorer;
+//   - record types: with `usage` set, GetCostAndUsage is answered from it (monthly, grouped by the
+//     TAG key), applying the request's RECORD_TYPE filter (Dimensions, or Not Dimensions) as Cost
+//     Explorer does, so credits and refunds can be left out or kept.
 import type * as http from 'node:http';
 import { randomUUID } from 'node:crypto';
 
@@ -35,7 +48,30 @@ interface QueuedError {
   skip: number;
 }
 
+/** One month's usage of one tag value ('' = untagged) by Cost Explorer record type (Usage, Credit, Refund, Tax, …). */
+export interface UsageRecord {
+  /** YYYY-MM. */
+  month: string;
+  value: string;
+  recordType: string;
+  amount: number;
+}
+
+export type AccountType = 'management' | 'member' | 'standalone';
+
+const LINKED_ACCOUNT_REFUSAL: Record<string, string> = {
+  ListCostAllocationTags: "Failed to list Cost Allocation Tags: Linked account doesn't have access to cost allocation tags.",
+  UpdateCostAllocationTagsStatus: "Failed to update Cost Allocation Tag: Linked account doesn't have access to cost allocation tags.",
+  StartCostAllocationTagBackfill: "Failed to start Cost Allocation Tag backfill: Linked account doesn't have access to cost allocation tags.",
+};
+
 export interface CostExplorerStandIn {
+  /** 'member': the cost-allocation tag operations are refused as AWS refuses a linked account's. */
+  accountType: AccountType;
+  /** Usage by record type: when not empty, GetCostAndUsage is answered from it (with its RECORD_TYPE filter). */
+  readonly usage: UsageRecord[];
+  /** Requests signed for a GovCloud region (they are refused). */
+  readonly govCloudRequests: number;
   /** Keys Billing knows (a key applied minutes ago is unknown for up to 24 hours: leave it out). */
   readonly tags: StandInTag[];
   /** Values per dimension, e.g. SERVICE → ["AWS IoT", …]. */
@@ -49,7 +85,7 @@ export interface CostExplorerStandIn {
   /** The next request of `operation` is answered with this body (e.g. a GetCostAndUsage result moto would give for other parameters only). */
   answerNext(operation: string, body: unknown): void;
   /** Answers the request, or returns false to let it pass to moto. */
-  handle(operation: string, body: unknown, res: http.ServerResponse): number | false;
+  handle(operation: string, body: unknown, res: http.ServerResponse, headers?: http.IncomingHttpHeaders): number | false;
   reset(): void;
 }
 
@@ -71,8 +107,37 @@ function obj(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
+/** The region of a SigV4 Authorization header's credential scope (Credential=KEY/DATE/REGION/SERVICE/aws4_request). */
+function signingRegion(headers: http.IncomingHttpHeaders | undefined): string | undefined {
+  const auth = headers?.authorization;
+  const m = typeof auth === 'string' ? /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(auth) : null;
+  return m ? m[1] : undefined;
+}
+
+/** Does a Cost Explorer Expression keep this record type? Only RECORD_TYPE is looked at (other dimensions keep everything). */
+function keepsRecordType(expr: unknown, recordType: string): boolean {
+  const e = obj(expr);
+  if (Array.isArray(e.And)) return e.And.every((x) => keepsRecordType(x, recordType));
+  if (Array.isArray(e.Or)) return e.Or.some((x) => keepsRecordType(x, recordType));
+  if (e.Not !== undefined) {
+    const inner = obj(obj(e.Not).Dimensions);
+    return inner.Key === 'RECORD_TYPE' ? !(Array.isArray(inner.Values) && inner.Values.includes(recordType)) : true;
+  }
+  const d = obj(e.Dimensions);
+  if (d.Key === 'RECORD_TYPE') return Array.isArray(d.Values) && d.Values.includes(recordType);
+  return true;
+}
+
+function nextMonthStart(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+}
+
 export function createCostExplorerStandIn(options: { pageSize?: number } = {}): CostExplorerStandIn {
   const pageSize = options.pageSize ?? 2;
+  const usage: UsageRecord[] = [];
+  let govCloudRequests = 0;
+  let accountType: AccountType = 'management';
   const tags: StandInTag[] = [];
   const dimensionValues = new Map<string, string[]>();
   const backfills: string[] = [];
@@ -92,6 +157,16 @@ export function createCostExplorerStandIn(options: { pageSize?: number } = {}): 
   };
 
   return {
+    get accountType() {
+      return accountType;
+    },
+    set accountType(v: AccountType) {
+      accountType = v;
+    },
+    usage,
+    get govCloudRequests() {
+      return govCloudRequests;
+    },
     tags,
     dimensionValues,
     backfills,
@@ -102,15 +177,41 @@ export function createCostExplorerStandIn(options: { pageSize?: number } = {}): 
     failNext(operation, type, message, o = {}) {
       errors.push({ operation, type, message, status: o.status ?? 400, times: o.times ?? 1, skip: o.skip ?? 0 });
     },
-    handle(op, rawBody, res) {
+    handle(op, rawBody, res, headers) {
+      if (/^us-gov-/.test(signingRegion(headers) ?? '')) {
+        govCloudRequests++;
+        return sendError(res, 400, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+      }
       const queued = errors.find((e) => e.operation === op && e.times > 0);
       if (queued && queued.skip > 0) queued.skip--;
       else if (queued) {
         queued.times--;
         return queued.type === undefined ? send(res, queued.status, queued.body) : sendError(res, queued.status, queued.type, queued.message);
       }
-      if (!STAND_IN_OPERATIONS.has(op)) return false;
       const body = obj(rawBody);
+      if (accountType === 'member' && LINKED_ACCOUNT_REFUSAL[op]) return sendError(res, 400, 'AccessDeniedException', LINKED_ACCOUNT_REFUSAL[op]);
+      if (op === 'GetCostAndUsage' && usage.length > 0) {
+        const start = String(obj(body.TimePeriod).Start ?? '');
+        const end = String(obj(body.TimePeriod).End ?? '');
+        const metric = Array.isArray(body.Metrics) ? String(body.Metrics[0]) : 'UnblendedCost';
+        const tagKey = String(obj(Array.isArray(body.GroupBy) ? body.GroupBy[0] : {}).Key ?? '');
+        const months = [...new Set(usage.map((u) => u.month))].filter((m) => `${m}-01` >= start.slice(0, 8) + '01' && `${m}-01` < end).sort();
+        return send(res, 200, {
+          ResultsByTime: months.map((month) => {
+            const byValue = new Map<string, number>();
+            for (const u of usage) if (u.month === month && keepsRecordType(body.Filter, u.recordType)) byValue.set(u.value, (byValue.get(u.value) ?? 0) + u.amount);
+            const monthEnd = nextMonthStart(month) < end ? nextMonthStart(month) : end;
+            return {
+              TimePeriod: { Start: `${month}-01` < start ? start : `${month}-01`, End: monthEnd },
+              Total: {},
+              Groups: [...byValue].map(([value, amount]) => ({ Keys: [`${tagKey}$${value}`], Metrics: { [metric]: { Amount: String(amount), Unit: 'USD' } } })),
+              Estimated: monthEnd === end,
+            };
+          }),
+          DimensionValueAttributes: [],
+        });
+      }
+      if (!STAND_IN_OPERATIONS.has(op)) return false;
       switch (op) {
         case 'GetDimensionValues': {
           if (typeof body.Dimension !== 'string' || !obj(body.TimePeriod).Start || !obj(body.TimePeriod).End)
@@ -162,6 +263,9 @@ export function createCostExplorerStandIn(options: { pageSize?: number } = {}): 
       return false;
     },
     reset() {
+      accountType = 'management';
+      usage.length = 0;
+      govCloudRequests = 0;
       tags.length = 0;
       dimensionValues.clear();
       backfills.length = 0;

@@ -216,7 +216,7 @@ export async function startTagLayer(upstream: string, options: TagLayerOptions =
       requests.push({ method, path, operation: op, ...(target ? { target } : {}), body, status, answeredBy });
 
     if (ceOp) {
-      const status = costExplorer.handle(ceOp, body, res);
+      const status = costExplorer.handle(ceOp, body, res, req.headers);
       if (status !== false) {
         record(status, 'tagLayer');
         return;

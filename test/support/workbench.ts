@@ -1091,6 +1091,8 @@ export interface ScenarioOptions {
   server: CodeServerOptions;
   /** A folder to open; null for an empty window; default: the server's workspace folder. */
   folder?: string | null;
+  /** The browser window's size; default 1280×800. */
+  viewport?: { width: number; height: number };
 }
 
 /**
@@ -1103,7 +1105,7 @@ export async function withWorkbench(scenario: string, options: ScenarioOptions, 
   let wb: Workbench | undefined;
   try {
     try {
-      wb = await Workbench.open(server, { scenario, folder: options.folder });
+      wb = await Workbench.open(server, { scenario, folder: options.folder, viewport: options.viewport });
     } catch (e) {
       console.error(['', '================ E2E FAILURE ================', `scenario: ${scenario}`, 'step:     opening the workbench', `error:    ${String(e)}`, server.diagnostics()].join('\n'));
       throw e;

@@ -1,8 +1,9 @@
 // The costs cache in globalState: per profile, account, region, key, metric, months and services;
-// fresh for cacheHours; the manifest's CodeLens reads it without any request.
+// credits and period; fresh for cacheHours; the manifest's CodeLens reads it without any request
+// (test/unit/costsIssue16.test.ts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cachedCosts, CostCache, COSTS_CACHE_KEY, isFresh, type CostCacheKey, type MementoLike } from '../../src/costs/costCache';
+import { CostCache, COSTS_CACHE_KEY, isFresh, type CostCacheKey, type MementoLike } from '../../src/costs/costCache';
 import type { CostData } from '../../src/core/costs';
 
 /** An in-memory Memento: globalState's get/update contract, stored as JSON as VS Code does. */
@@ -18,7 +19,7 @@ function memento(): MementoLike & { raw: Map<string, string> } {
   };
 }
 const data = (fetchedAt: number, tagKey = 'BillingGroup'): CostData => ({ tagKey, metric: 'UnblendedCost', months: [{ month: '2026-11', estimated: true, entries: [{ value: 'a', amount: 1, unit: 'USD' }] }], fetchedAt, pages: 1 });
-const key: CostCacheKey = { profile: 'default', account: '123456789012', region: 'eu-west-1', tagKey: 'BillingGroup', metric: 'UnblendedCost', months: 6, services: ['AWS IoT', 'AWS IoT Device Management'] };
+const key: CostCacheKey = { profile: 'default', account: '123456789012', region: 'eu-west-1', tagKey: 'BillingGroup', metric: 'UnblendedCost', months: 6, services: ['AWS IoT', 'AWS IoT Device Management'], period: '2026-05..2026-11', credits: false };
 const HOUR = 3_600_000;
 
 describe('CostCache', () => {
@@ -29,7 +30,7 @@ describe('CostCache', () => {
     await c.put({ ...key, services: [...key.services].reverse() }, data(2));
     assert.equal(c.get(key)?.data.fetchedAt, 2);
     assert.equal((m.get<unknown[]>(COSTS_CACHE_KEY) ?? []).length, 1);
-    for (const other of [{ profile: 'p2' }, { account: '210987654321' }, { region: 'us-east-1' }, { tagKey: 'CostCenter' }, { metric: 'AmortizedCost' }, { months: 3 }, { services: ['AWS IoT'] }])
+    for (const other of [{ profile: 'p2' }, { account: '210987654321' }, { region: 'us-east-1' }, { tagKey: 'CostCenter' }, { metric: 'AmortizedCost' }, { months: 3 }, { services: ['AWS IoT'] }, { period: '2026-06..2026-12' }, { credits: true }])
       assert.equal(c.get({ ...key, ...other }), undefined, JSON.stringify(other));
   });
   it('is fresh for cacheHours, not when the clock went back, never with 0 hours', () => {
@@ -52,19 +53,5 @@ describe('CostCache', () => {
     assert.equal(new CostCache(m).get(key), undefined);
     void m.update(COSTS_CACHE_KEY, 'x');
     assert.equal(new CostCache(m).get(key), undefined);
-  });
-});
-
-describe('cachedCosts (for the manifest CodeLens)', () => {
-  it('gives the newest figures of a profile, account and region, without a request', async () => {
-    const m = memento();
-    const c = new CostCache(m);
-    await c.put(key, data(5 * HOUR));
-    await c.put({ ...key, tagKey: 'CostCenter' }, data(6 * HOUR, 'CostCenter'));
-    await c.put({ ...key, region: 'us-east-1' }, data(7 * HOUR));
-    assert.equal(cachedCosts(m, 'default', '123456789012', 'eu-west-1')?.tagKey, 'CostCenter');
-    assert.equal(cachedCosts(m, 'default', '123456789012', 'eu-central-1'), undefined);
-    assert.equal(cachedCosts(m, 'default', '123456789012', 'eu-west-1', 20 * HOUR, 12), undefined, 'too old');
-    assert.equal(cachedCosts(m, 'default', '123456789012', 'eu-west-1', 8 * HOUR, 12)?.fetchedAt, 6 * HOUR);
   });
 });

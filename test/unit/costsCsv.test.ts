@@ -42,11 +42,11 @@ describe('CSV cells', () => {
 });
 
 describe('costsCsv', () => {
-  it('writes one record per row and month with a header, CRLF line ends', () => {
+  it('writes a BOM, then one record per row and month with a header, CRLF line ends', () => {
     const t = buildCostTable(data([[{ value: 'Sensors', amount: 10 }, { value: '', amount: 1 }], [{ value: 'Sensors', amount: -2.5 }]]), [{ name: 'Sensors' }]);
     assert.equal(
       costsCsv(t),
-      'group,tag value,month,amount,currency,estimated\r\n' +
+      '\uFEFFgroup,tag value,month,amount,currency,estimated\r\n' +
         'Sensors,Sensors,2026-10,10,USD,false\r\n' +
         'Sensors,Sensors,2026-11,-2.5,USD,true\r\n' +
         ',,2026-10,1,USD,false\r\n' +

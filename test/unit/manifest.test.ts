@@ -1,7 +1,7 @@
 // Parsing billing-groups.json: the model, and each problem on the exact range of the text it is about.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectionProblems, connectionRefusal, hasErrors, parseManifest } from '../../src/core/manifest';
+import { connectionProblems, connectionRefusal, hasErrors, ownDiagnostics, parseManifest } from '../../src/core/manifest';
 import { isManifestFileName } from '../../src/core/manifestNames';
 
 /** The text each problem underlines, with its message. */
@@ -99,6 +99,31 @@ describe('manifest parsing', () => {
     );
     assert.equal(connectionRefusal(parsed.manifest, { account: '111111111111', region: 'us-east-1' }), undefined);
     assert.deepEqual(connectionProblems(parsed, { account: '111111111111', region: 'us-east-1' }), []);
+  });
+
+  it('with the connected account unknown, a manifest that names an account or prunes is refused; one that does neither is not', () => {
+    const named = parseManifest('{"account": "111111111111", "region": "us-east-1", "groups": {}}').manifest;
+    assert.equal(
+      connectionRefusal(named, { account: undefined, region: 'us-east-1' }),
+      'The manifest is for account 111111111111, but the account of the connection could not be found out (its billing groups\' ARNs and AWS STS did not say). Nothing is applied to an account that cannot be checked; remove "account" to act on the connected account anyway.',
+    );
+    const pruning = { prune: true, region: 'us-east-1', groups: [] };
+    assert.match(connectionRefusal(pruning, { region: 'us-east-1' }) ?? '', /^prune deletes groups the manifest does not name, but the account of the connection could not be found out/);
+    assert.equal(connectionRefusal(parseManifest('{"region": "us-east-1", "groups": {}}').manifest, { region: 'us-east-1' }), undefined);
+  });
+
+  it('a "$schema" key replaces the contributed schema in VS Code, so the extension then shows every problem itself', () => {
+    const bad = '{"groups": {"bad name": {"tags": {"aws:x": "v"}}}}';
+    const messages = (text: string) => ownDiagnostics(parseManifest(text)).map((p) => [text.slice(p.offset, p.offset + p.length), p.message]);
+    assert.deepEqual(messages(bad), [], 'without $schema the contributed schema says these');
+    const withSchema = '{"$schema": "https://example.com/other.json", "groups": {"bad name": {"tags": {"aws:x": "v"}}}}';
+    assert.deepEqual(messages(withSchema), [
+      ['"bad name"', 'A billing group name may contain only letters A–Z and a–z, digits, ":", "_" and "-"; U+0020 is not allowed.'],
+      ['"aws:x"', 'Tag key "aws:…" uses the prefix "aws:", which is reserved for AWS.'],
+    ]);
+    // What only the extension can say is shown either way, once.
+    const twice = '{"$schema": "x", "groups": {"a": {"things": ["t1"]}, "b": {"things": ["t1"]}}}';
+    assert.equal(messages(twice).length, 2);
   });
 
   it('recognises manifest file names', () => {

@@ -25,10 +25,10 @@ describe('manifest cost lenses', () => {
 
   it('last full month and month to date, matched by the cost tag, or by name where the manifest gives no tags', () => {
     const lenses = manifestCostLenses(manifest, data([['2026-09', { eu: 1 }], ['2026-10', { eu: 12.5, 'fleet-us': 3, shared: 4 }], ['2026-11', { eu: 2.25, '': 9 }]]), now);
-    assert.equal(lenses.get('fleet-eu')?.title, 'Last month $12.50 · month to date $2.25');
-    assert.equal(lenses.get('fleet-us')?.title, 'Last month $3.00 · month to date $0.00');
+    assert.equal(lenses.get('fleet-eu')?.title, 'Last month $12.50 · month to date $2.25 · UnblendedCost, as of 2026-11-30 00:00 UTC');
+    assert.equal(lenses.get('fleet-us')?.title, 'Last month $3.00 · month to date $0.00 · UnblendedCost, as of 2026-11-30 00:00 UTC');
     assert.equal(lenses.has('lab'), false, 'no cost tag: no lens, no guess');
-    assert.equal(lenses.get('a')?.title, 'Last month $4.00 · month to date $0.00 (shared with b)');
+    assert.equal(lenses.get('a')?.title, 'Last month $4.00 · month to date $0.00 (shared with b) · UnblendedCost, as of 2026-11-30 00:00 UTC');
   });
 
   it('writes amounts as the costs panel does: a credit is -$0.25, another currency its symbol', () => {
@@ -37,9 +37,8 @@ describe('manifest cost lenses', () => {
     assert.equal(money(3, 'EUR'), '€3.00');
   });
 
-  it('a cache from an earlier month shows only what it holds', () => {
-    const lenses = manifestCostLenses(manifest, data([['2026-09', { eu: 1 }], ['2026-10', { eu: 5 }]]), now);
-    assert.equal(lenses.get('fleet-eu')?.title, 'Last month $5.00');
+  it('figures of an earlier month give no lens: their month to date is not this month\'s (issue 16)', () => {
+    assert.equal(manifestCostLenses(manifest, data([['2026-09', { eu: 1 }], ['2026-10', { eu: 5 }]]), now).size, 0);
     assert.equal(manifestCostLenses(manifest, data([['2026-08', { eu: 1 }]]), now).size, 0);
   });
 });

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as fc from 'fast-check';
-import { countingCalls, UnassignedTally, unassignedThings } from '../../src/core/unassignedThings';
+import { countingCalls, lookupWay, minimumCountCalls, UnassignedTally, unassignedThings } from '../../src/core/unassignedThings';
 
 const thingName = fc.stringMatching(/^[a-zA-Z0-9:_-]{1,12}$/);
 
@@ -81,6 +81,29 @@ describe('UnassignedTally', () => {
           assert.equal(t.count, expected.length);
         },
       ),
+    );
+  });
+});
+
+describe('lookupWay: where some things are, by the fewest calls', () => {
+  it('looks each thing up (DescribeThing) while that is no more calls than the smallest count; counts beyond', () => {
+    // A count of G groups makes at least 1 ListThings page + G ListThingsInBillingGroup pages.
+    assert.equal(minimumCountCalls(0), 1);
+    assert.equal(minimumCountCalls(5), 6);
+    assert.equal(lookupWay(3, 5), 'describe');
+    assert.equal(lookupWay(6, 5), 'describe', 'as many calls either way: the lookup, whose answer is fresher');
+    assert.equal(lookupWay(7, 5), 'count');
+    assert.equal(lookupWay(1, 0), 'describe');
+    assert.equal(lookupWay(2, 0), 'count');
+  });
+
+  it('property: the way chosen never costs more calls than the other could at best', () => {
+    fc.assert(
+      fc.property(fc.nat(5000), fc.nat(2000), (names, groups) => {
+        const way = lookupWay(names, groups);
+        if (way === 'describe') assert.ok(names <= minimumCountCalls(groups));
+        else assert.ok(minimumCountCalls(groups) < names);
+      }),
     );
   });
 });

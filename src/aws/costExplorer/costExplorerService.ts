@@ -15,8 +15,9 @@ import { tagValueOfKey } from '../../core/costs';
 import { monthOf, type CostPeriod } from '../../core/costPeriod';
 import type { CallLogger } from '../billingGroupService';
 import type { Connection } from '../connection';
+import { costsPartition, type Partition } from '../../core/costAllocation';
 import { isAbort } from '../errors';
-import { toCostProblem } from './errors';
+import { govCloudProblem, toCostProblem } from './errors';
 
 export interface CostQuery {
   tagKey: string;
@@ -28,7 +29,17 @@ export interface CostQuery {
   /** REGION: the tree's region (billing groups are regional). */
   region: string;
   period: CostPeriod;
+  /**
+   * false (the default setting): credits and refunds are left out with Not RECORD_TYPE in
+   * [Credit, Refund] — the values GetDimensionValues lists for RECORD_TYPE (Cost Explorer API
+   * reference, GetDimensionValues: "RECORD_TYPE - The different types of charges such as Reserved
+   * Instance (RI) fees, usage costs, tax refunds, and credits").
+   */
+  includeCreditsAndRefunds: boolean;
 }
+
+/** RECORD_TYPE values left out unless credits and refunds are asked for. */
+export const CREDIT_RECORD_TYPES = ['Credit', 'Refund'] as const;
 
 export type TagStatus = 'Active' | 'Inactive';
 
@@ -57,6 +68,7 @@ export function costAndUsageInput(q: CostQuery) {
       { Dimensions: { Key: 'SERVICE', Values: [...q.services] } },
       { Dimensions: { Key: 'LINKED_ACCOUNT', Values: [q.account] } },
       { Dimensions: { Key: 'REGION', Values: [q.region] } },
+      ...(q.includeCreditsAndRefunds ? [] : [{ Not: { Dimensions: { Key: 'RECORD_TYPE' as const, Values: [...CREDIT_RECORD_TYPES] } } }]),
     ],
   };
   return {
@@ -69,12 +81,25 @@ export function costAndUsageInput(q: CostQuery) {
 }
 
 export class CostExplorerService {
+  /** From the connection's region; refuseGovCloud also looks at the groups' ARNs. */
+  readonly partition: Partition;
+
   constructor(
     private readonly client: CostExplorerClient,
     readonly connection: Connection,
     private readonly log: CallLogger,
     private readonly counter: RequestCounter,
-  ) {}
+  ) {
+    this.partition = costsPartition(connection.region, []);
+  }
+
+  /**
+   * Throws the GovCloud sentence, before any request, when the region or the groups' ARNs say
+   * aws-us-gov: a GovCloud account's costs are in its associated standard account's Cost Explorer.
+   */
+  refuseGovCloud(arns: readonly string[] = []): void {
+    if (costsPartition(this.connection.region, arns) === 'aws-us-gov') throw govCloudProblem(this.connection.profile);
+  }
 
   /** Sends one request, logs it (with the session's request count) and maps its error. */
   private async call<T extends { $metadata?: { requestId?: string; attempts?: number } }>(
@@ -82,6 +107,7 @@ export class CostExplorerService {
     send: () => Promise<T>,
     detail?: string,
   ): Promise<T> {
+    this.refuseGovCloud(); // nothing is sent (or counted) from a GovCloud connection
     const started = Date.now();
     this.counter.count++;
     const entry = (outcome: string, meta?: { requestId?: string; attempts?: number }) =>
@@ -111,8 +137,11 @@ export class CostExplorerService {
   }
 
   /**
-   * The one query: every page of GetCostAndUsage. When Cost Explorer says the data changed under
-   * way (RequestChangedException, InvalidNextTokenException) the query starts again, once.
+   * The one query: every page of GetCostAndUsage. When Cost Explorer refuses a page because the
+   * request's parameters changed between pages (RequestChangedException: "Your request parameters
+   * changed between pages. Try again with the old parameters or without a pagination token.", API
+   * reference of GetCostAndUsage) or the page token (InvalidNextTokenException: "Try again without a
+   * pagination token"), the query starts again without a token, once.
    */
   async getCostAndUsage(q: CostQuery, signal?: AbortSignal): Promise<CostData> {
     try {
@@ -155,7 +184,7 @@ export class CostExplorerService {
       token = out.NextPageToken || undefined;
     } while (token);
     const months = [...byMonth.values()].sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
-    return { tagKey: q.tagKey, metric: q.metric, months, fetchedAt: Date.now(), pages };
+    return { tagKey: q.tagKey, metric: q.metric, months, fetchedAt: Date.now(), pages, includesCreditsAndRefunds: q.includeCreditsAndRefunds };
   }
 
   /** Values of a dimension (e.g. SERVICE) seen in the period, every page. */
@@ -180,13 +209,18 @@ export class CostExplorerService {
     return out;
   }
 
-  /** The cost-allocation status of these keys; a key Billing has not seen yet is absent. */
-  async listCostAllocationTags(keys: readonly string[]): Promise<CostAllocationTagInfo[]> {
+  /**
+   * The cost-allocation status of these keys (a key Billing has not seen yet is absent), or, with
+   * `keys` undefined, of every key of the organisation with that status (user-defined and AWS-generated).
+   */
+  async listCostAllocationTags(keys: readonly string[] | undefined, status?: TagStatus): Promise<CostAllocationTagInfo[]> {
     const out: CostAllocationTagInfo[] = [];
     let token: string | undefined;
     do {
       const r = await this.call('ListCostAllocationTags', () =>
-        this.client.send(new ListCostAllocationTagsCommand({ TagKeys: [...keys], Type: 'UserDefined', NextToken: token })),
+        this.client.send(
+          new ListCostAllocationTagsCommand({ ...(keys ? { TagKeys: [...keys], Type: 'UserDefined' as const } : {}), ...(status ? { Status: status } : {}), NextToken: token }),
+        ),
       );
       for (const t of r.CostAllocationTags ?? [])
         if (t.TagKey !== undefined) out.push({ key: t.TagKey, status: t.Status ?? 'Inactive', type: t.Type, lastUsed: t.LastUsedDate });
