@@ -128,7 +128,11 @@ export function connectionCommandHandlers(deps: Deps): CommandHandlers {
     if (!items) return;
     const profile = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Add Connection (1/2): AWS profile'), placeHolder: vscode.l10n.t('Profiles of the shared AWS config and credentials files') });
     if (!profile) return;
-    const connected = new Set(connections.all.filter((s) => s.entry.profile === profile.value && !s.entry.roleArn).map((s) => s.entry.region));
+    // The first connection as resolved: its settings may be empty (AWS_PROFILE, the profile's region).
+    const resolved = await Promise.all(
+      connections.all.map((s) => s.connect().then((c) => ({ profile: c.connection.profile, region: c.connection.region, roleArn: c.connection.roleArn }), () => s.entry)),
+    );
+    const connected = new Set(resolved.filter((r) => r.profile === profile.value && !r.roleArn).map((r) => r.region));
     const profileRegion = await connections.aws().profileRegion(profile.value);
     const regions = await pickRegions(vscode.l10n.t('Add Connection (2/2): regions of {0}', inert(profile.value)), connected, profileRegion);
     if (!regions || regions.length === 0) return;
@@ -197,7 +201,9 @@ export function connectionCommandHandlers(deps: Deps): CommandHandlers {
       },
     );
     if (!picked || picked.length === 0) return;
-    const regions = await pickRegions(vscode.l10n.t('Add Accounts from AWS Organizations (3/3): regions'), new Set(), conn.region);
+    // The first connection's region is offered first: the accounts of a fleet are usually connected where it is.
+    const firstRegion = await connections.primary.connect().then((c) => c.connection.region, () => conn.region);
+    const regions = await pickRegions(vscode.l10n.t('Add Accounts from AWS Organizations (3/3): regions'), new Set(), firstRegion);
     if (!regions || regions.length === 0) return;
     const endpoint = emulatorEndpoint();
     await add(
