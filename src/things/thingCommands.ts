@@ -3,9 +3,10 @@
 // moves it, and the person is told before it happens.
 import vscode = require('vscode');
 import type { BillingGroupService } from '../aws';
-import { runBulk } from '../core/bulk';
 import { inert } from '../core/displayText';
+import { runThingAdds, type ThingAddPort } from '../core/thingAdds';
 import { validateName } from '../core/validation';
+import { loadAws } from '../shared/awsLoader';
 import { asProblem, guardWith, reportError } from '../shared/problems';
 import type { GroupNode, ThingNode } from '../tree/nodes';
 import { isThingNode } from '../tree/nodes';
@@ -86,6 +87,11 @@ async function pickThings(service: BillingGroupService, group: GroupNode): Promi
   });
 }
 
+/** The calls of the adds, on the connection of the group they go to. */
+function port(service: BillingGroupService): ThingAddPort {
+  return { ...loadAws().membershipPort(service), removeThing: (group, thing, signal) => service.removeThingFromBillingGroup(group, thing, signal) };
+}
+
 /** Told of every membership change these commands make (the count of things without a group of that connection follows it in place). */
 export interface MembershipListener {
   assigned(session: Session, things: Iterable<string>, group: string): void;
@@ -135,32 +141,21 @@ export function registerThingCommands(deps: Deps, membership?: MembershipListene
         cancellable: true,
       },
       (progress, token) =>
-        runBulk(
-          things,
-          async (t) => {
-            const from = current.get(t);
-            // Leave the old group explicitly: AWS moves on add, but emulators may keep both memberships.
-            if (from && from !== target.name) await service.removeThingFromBillingGroup(from, t);
-            try {
-              await service.addThingToBillingGroup(target.name, t);
-            } catch (e) {
-              if (from && from !== target.name) await service.addThingToBillingGroup(from, t).catch(() => undefined);
-              throw e;
-            }
-          },
-          {
+        runThingAdds(target.name, things, port(service), {
+          from: (t) => current.get(t),
+          bulk: {
             ...bulkPace(log),
             isCancelled: () => token.isCancellationRequested,
             onDone: (d, total) => progress.report({ message: `${d}/${total}`, increment: 100 / total }),
           },
-        ),
+        }),
     );
     const sources = new Set([...things.map((t) => current.get(t)).filter((g): g is string => !!g && g !== target.name)]);
     provider.refreshGroup(target);
     for (const name of sources) provider.refreshGroup({ session: target.session, name });
-    membership?.assigned(target.session, outcomes.filter((o) => o.ok).map((o) => o.item), target.name);
+    membership?.assigned(target.session, outcomes.filter((o) => o.ok).map((o) => o.thing), target.name);
     const failed = outcomes.filter((o) => !o.ok);
-    if (failed.length > 0) await reportError(log, vscode.l10n.t('Adding things failed'), failed[0].error, [], target.session);
+    if (failed.length > 0) await reportError(log, vscode.l10n.t('Adding things failed'), failed[0].ok ? undefined : failed[0].error, [], target.session);
     else
       void vscode.window.showInformationMessage(
         `${things.length === 1 ? vscode.l10n.t('Added thing {0} to billing group {1}', inert(things[0]), inert(target.name)) : vscode.l10n.t('Added {0} things to billing group {1}', outcomes.length, inert(target.name))}${connections.where(target.session)}`,
