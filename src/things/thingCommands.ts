@@ -96,34 +96,35 @@ function port(service: BillingGroupService): ThingAddPort {
   return loadAws().membershipPort(service);
 }
 
-/** Where a thing whose add failed is now, as a sentence. */
-function whereNow(thing: string, target: string, e: EndedIn): string {
+/** Where a thing whose add failed is now, as a sentence (raw text: made inert where it is shown). */
+function whereNow(thing: string, target: string, from: string | undefined, e: EndedIn): string {
   switch (e.kind) {
     case 'gone':
-      return vscode.l10n.t('Read back: {0} no longer exists.', inert(thing));
+      return vscode.l10n.t('Read back: {0} no longer exists.', thing);
     case 'unknown':
-      return vscode.l10n.t('Where {0} is now could not be read: {1}', inert(thing), inert(e.why));
+      return vscode.l10n.t('Where {0} is now could not be read: {1}', thing, e.why);
     case 'none':
       return e.how === 'readBack'
-        ? vscode.l10n.t('Read back: {0} is in no billing group now.', inert(thing))
-        : vscode.l10n.t('{0} is still in no billing group: a throttled call is not carried out.', inert(thing));
+        ? vscode.l10n.t('Read back: {0} is in no billing group now.', thing)
+        : vscode.l10n.t('{0} is still in no billing group: a throttled call is not carried out.', thing);
     case 'group':
-      if (e.how !== 'readBack') return vscode.l10n.t('{0} is still in billing group {1}: a throttled call is not carried out.', inert(thing), inert(e.group));
-      return e.group === target
-        ? vscode.l10n.t('Read back: {0} is in billing group {1} now (the add was carried out).', inert(thing), inert(e.group))
-        : vscode.l10n.t('Read back: {0} is still in billing group {1}.', inert(thing), inert(e.group));
+      if (e.how !== 'readBack') return vscode.l10n.t('{0} is still in billing group {1}: a throttled call is not carried out.', thing, e.group);
+      if (e.group === target) return vscode.l10n.t('Read back: {0} is in billing group {1} now (the add was carried out).', thing, e.group);
+      return e.group === from
+        ? vscode.l10n.t('Read back: {0} is still in billing group {1}.', thing, e.group)
+        : vscode.l10n.t('Read back: {0} is in billing group {1} now.', thing, e.group);
   }
 }
 
 /**
  * The error of the first failed add, its message followed by where the thing is now (and how many
- * more failed): still a problem with its fix button when it was one.
+ * more failed): still a problem with its fix button when it was one. reportError shows it inert.
  */
-function failureError(first: Extract<ThingAddOutcome, { ok: false }>, target: string, failedCount: number): unknown {
+function failureError(first: Extract<ThingAddOutcome, { ok: false }>, target: string, from: string | undefined, failedCount: number): unknown {
   const problem = asProblem(first.error);
   const reason = problem ? problem.message : first.error instanceof Error ? first.error.message : String(first.error);
   const more = failedCount > 1 ? ` ${vscode.l10n.t('{0} more things were not added; the log says where each is.', failedCount - 1)}` : '';
-  const message = `${vscode.l10n.t('Adding {0} to {1} failed:', inert(first.thing), inert(target))} ${reason} ${whereNow(first.thing, target, first.endedIn)}${more}`;
+  const message = `${vscode.l10n.t('Adding {0} to {1} failed:', first.thing, target)} ${reason} ${whereNow(first.thing, target, from, first.endedIn)}${more}`;
   return problem ? { awsProblem: true, code: problem.code, message, action: problem.action } : new Error(message);
 }
 
@@ -195,12 +196,12 @@ export function registerThingCommands(deps: Deps, membership?: MembershipListene
     const inTarget = [...outcomes.filter((o) => o.ok), ...failed.filter((f) => f.endedIn.kind === 'group' && f.endedIn.group === target.name)].map((o) => o.thing);
     membership?.assigned(target.session, inTarget, target.name);
     for (const f of failed) {
-      log.warn(`Adding ${inert(f.thing, 200)} to ${inert(target.name, 200)} failed: ${inert(f.error instanceof Error ? f.error.message : String(f.error))} ${whereNow(f.thing, target.name, f.endedIn)}`);
+      log.warn(inert(`Adding ${f.thing} to ${target.name} failed: ${f.error instanceof Error ? f.error.message : String(f.error)} ${whereNow(f.thing, target.name, current.get(f.thing), f.endedIn)}`));
       if (f.endedIn.kind === 'group' && f.endedIn.group !== target.name) membership?.assigned(target.session, [f.thing], f.endedIn.group);
       const from = current.get(f.thing);
       if (f.endedIn.kind === 'none' && from) membership?.unassigned(target.session, [f.thing], from);
     }
-    if (failed.length > 0) await reportError(log, vscode.l10n.t('Adding things failed'), failureError(failed[0], target.name, failed.length), [], target.session);
+    if (failed.length > 0) await reportError(log, vscode.l10n.t('Adding things failed'), failureError(failed[0], target.name, current.get(failed[0].thing), failed.length), [], target.session);
     else
       void vscode.window.showInformationMessage(
         `${things.length === 1 ? vscode.l10n.t('Added thing {0} to billing group {1}', inert(things[0]), inert(target.name)) : vscode.l10n.t('Added {0} things to billing group {1}', outcomes.length, inert(target.name))}${connections.where(target.session)}`,
