@@ -2,7 +2,8 @@
 // recording tag layer in front of moto counts the calls): ListThings with its filters and pages,
 // ListThingTypes, the count of things without a billing group (its exact call count, progress,
 // cancel, a group deleted meanwhile), principals through moto's certificates, and the steps of a
-// bulk assignment (src/core/assignmentSteps.ts) through the real SDK. Where moto is not AWS, the
+// bulk assignment (src/core/assignmentSteps.ts) and of Add Thing and drag and drop
+// (src/core/thingAdds.ts) through the real SDK. Where moto is not AWS, the
 // thing layer (test/support/thingLayer.ts) does what AWS does: AddThingToBillingGroup moves a thing
 // out of its previous group (moto lists it in both), ListThingPrincipalsV2 answers with each
 // attachment's type (moto omits it), and it can play an endpoint that does not know V2.
