@@ -1,11 +1,16 @@
 // Things in billing groups: add (picked from the account's things, several at once), remove,
 // and move by drag and drop. A thing belongs to at most one billing group: adding it to another
-// moves it, and the person is told before it happens.
+// moves it, and the person is told before it happens. A move is AddThingToBillingGroup alone — its
+// API reference says the detachment from the previous group propagates asynchronously, i.e. the add
+// itself moves the thing (src/core/thingAdds.ts) — and a failed add is read back with DescribeThing,
+// so the error says where the thing is now.
 import vscode = require('vscode');
 import type { BillingGroupService } from '../aws';
-import { runBulk } from '../core/bulk';
+import type { EndedIn } from '../core/assignmentPlan';
 import { inert } from '../core/displayText';
+import { runThingAdds, type ThingAddOutcome, type ThingAddPort } from '../core/thingAdds';
 import { validateName } from '../core/validation';
+import { loadAws } from '../shared/awsLoader';
 import { asProblem, guardWith, reportError } from '../shared/problems';
 import type { GroupNode, ThingNode } from '../tree/nodes';
 import { isThingNode } from '../tree/nodes';
@@ -86,6 +91,43 @@ async function pickThings(service: BillingGroupService, group: GroupNode): Promi
   });
 }
 
+/** The calls of the adds (AddThingToBillingGroup alone, DescribeThing after a failure), on the connection of the group they go to. */
+function port(service: BillingGroupService): ThingAddPort {
+  return loadAws().membershipPort(service);
+}
+
+/** Where a thing whose add failed is now, as a sentence (raw text: made inert where it is shown). */
+function whereNow(thing: string, target: string, from: string | undefined, e: EndedIn): string {
+  switch (e.kind) {
+    case 'gone':
+      return vscode.l10n.t('Read back: {0} no longer exists.', thing);
+    case 'unknown':
+      return vscode.l10n.t('Where {0} is now could not be read: {1}', thing, e.why);
+    case 'none':
+      return e.how === 'readBack'
+        ? vscode.l10n.t('Read back: {0} is in no billing group now.', thing)
+        : vscode.l10n.t('{0} is still in no billing group: a throttled call is not carried out.', thing);
+    case 'group':
+      if (e.how !== 'readBack') return vscode.l10n.t('{0} is still in billing group {1}: a throttled call is not carried out.', thing, e.group);
+      if (e.group === target) return vscode.l10n.t('Read back: {0} is in billing group {1} now (the add was carried out).', thing, e.group);
+      return e.group === from
+        ? vscode.l10n.t('Read back: {0} is still in billing group {1}.', thing, e.group)
+        : vscode.l10n.t('Read back: {0} is in billing group {1} now.', thing, e.group);
+  }
+}
+
+/**
+ * The error of the first failed add, its message followed by where the thing is now (and how many
+ * more failed): still a problem with its fix button when it was one. reportError shows it inert.
+ */
+function failureError(first: Extract<ThingAddOutcome, { ok: false }>, target: string, from: string | undefined, failedCount: number): unknown {
+  const problem = asProblem(first.error);
+  const reason = problem ? problem.message : first.error instanceof Error ? first.error.message : String(first.error);
+  const more = failedCount > 1 ? ` ${vscode.l10n.t('{0} more things were not added; the log says where each is.', failedCount - 1)}` : '';
+  const message = `${vscode.l10n.t('Adding {0} to {1} failed:', first.thing, target)} ${reason} ${whereNow(first.thing, target, from, first.endedIn)}${more}`;
+  return problem ? { awsProblem: true, code: problem.code, message, action: problem.action } : new Error(message);
+}
+
 /** Told of every membership change these commands make (the count of things without a group of that connection follows it in place). */
 export interface MembershipListener {
   assigned(session: Session, things: Iterable<string>, group: string): void;
@@ -135,32 +177,31 @@ export function registerThingCommands(deps: Deps, membership?: MembershipListene
         cancellable: true,
       },
       (progress, token) =>
-        runBulk(
-          things,
-          async (t) => {
-            const from = current.get(t);
-            // Leave the old group explicitly: AWS moves on add, but emulators may keep both memberships.
-            if (from && from !== target.name) await service.removeThingFromBillingGroup(from, t);
-            try {
-              await service.addThingToBillingGroup(target.name, t);
-            } catch (e) {
-              if (from && from !== target.name) await service.addThingToBillingGroup(from, t).catch(() => undefined);
-              throw e;
-            }
-          },
-          {
+        runThingAdds(target.name, things, port(service), {
+          from: (t) => current.get(t),
+          bulk: {
             ...bulkPace(log),
             isCancelled: () => token.isCancellationRequested,
             onDone: (d, total) => progress.report({ message: `${d}/${total}`, increment: 100 / total }),
           },
-        ),
+        }),
     );
-    const sources = new Set([...things.map((t) => current.get(t)).filter((g): g is string => !!g && g !== target.name)]);
+    const failed = outcomes.filter((o): o is Extract<ThingAddOutcome, { ok: false }> => !o.ok);
+    // Reloaded now and again 3 s later (membership changes take seconds to show on AWS): the target,
+    // every group a thing left, and every group a failed add was read back in.
+    const touched = new Set<string>(things.map((t) => current.get(t)).filter((g): g is string => !!g && g !== target.name));
+    for (const f of failed) if (f.endedIn.kind === 'group' && f.endedIn.group !== target.name) touched.add(f.endedIn.group);
     provider.refreshGroup(target);
-    for (const name of sources) provider.refreshGroup({ session: target.session, name });
-    membership?.assigned(target.session, outcomes.filter((o) => o.ok).map((o) => o.item), target.name);
-    const failed = outcomes.filter((o) => !o.ok);
-    if (failed.length > 0) await reportError(log, vscode.l10n.t('Adding things failed'), failed[0].error, [], target.session);
+    for (const name of touched) provider.refreshGroup({ session: target.session, name });
+    const inTarget = [...outcomes.filter((o) => o.ok), ...failed.filter((f) => f.endedIn.kind === 'group' && f.endedIn.group === target.name)].map((o) => o.thing);
+    membership?.assigned(target.session, inTarget, target.name);
+    for (const f of failed) {
+      log.warn(inert(`Adding ${f.thing} to ${target.name} failed: ${f.error instanceof Error ? f.error.message : String(f.error)} ${whereNow(f.thing, target.name, current.get(f.thing), f.endedIn)}`));
+      if (f.endedIn.kind === 'group' && f.endedIn.group !== target.name) membership?.assigned(target.session, [f.thing], f.endedIn.group);
+      const from = current.get(f.thing);
+      if (f.endedIn.kind === 'none' && from) membership?.unassigned(target.session, [f.thing], from);
+    }
+    if (failed.length > 0) await reportError(log, vscode.l10n.t('Adding things failed'), failureError(failed[0], target.name, current.get(failed[0].thing), failed.length), [], target.session);
     else
       void vscode.window.showInformationMessage(
         `${things.length === 1 ? vscode.l10n.t('Added thing {0} to billing group {1}', inert(things[0]), inert(target.name)) : vscode.l10n.t('Added {0} things to billing group {1}', outcomes.length, inert(target.name))}${connections.where(target.session)}`,

@@ -1,6 +1,10 @@
 // The life of a billing group from the tree, in the real workbench (code-server, VS Code 1.100)
 // against moto behind the test suite's tag layer (moto has no tag operations; the layer implements
-// them and records every request, so what the extension sent is checked where it arrived).
+// them and records every request, so what the extension sent is checked where it arrived). The
+// scenarios that move things (3 and 8) talk to a fault proxy in front of the thing layer
+// (test/support/thingLayer.ts) in front of the tag layer: moto keeps a thing in both groups after an
+// add, the layer moves it as AWS does (test/support/moveOnAdd.ts), so they check AWS's behaviour —
+// after a move the thing is in the new group only, by the add alone.
 // One scenario per capability, each from a known state: moto reset and seeded with the sample fleet
 // (test/support/seed.ts), the tag layer cleared, a fresh code-server and browser:
 //   1. show details     inline (i) action and context menu open a read-only JSON document; a single
@@ -14,7 +18,8 @@
 //   5. edit tags        change, add and remove in one line; aws:x is refused and sends nothing
 //   6. filter and clear the service filters (namePrefixFilter); the view says so; Clear restores
 //   7. delete many      click, shift-click, ctrl-click; one confirmation listing the three
-//   8. drag and drop    a thing dragged onto another group moves after a confirmation
+//   8. drag and drop    a thing dragged onto another group moves after a confirmation; a move whose
+//                       add fails says where the thing is now (read back), still in its group
 import * as assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
@@ -25,9 +30,11 @@ import {
   ListBillingGroupsCommand,
   ListThingsInBillingGroupCommand,
 } from '@aws-sdk/client-iot';
+import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
 import { MotoServer, startMoto } from '../support/moto';
 import { SAMPLE_GROUPS, seedSampleFleet, testClient, UNGROUPED_THINGS } from '../support/seed';
 import { RecordedRequest, startTagLayer, TagLayer } from '../support/tagLayer';
+import { startThingLayer, type ThingLayer } from '../support/thingLayer';
 import { ScenarioOptions, waitUntil, withWorkbench, Workbench } from '../support/workbench';
 import {
   checkedQuickPickLabels,
@@ -94,17 +101,25 @@ const sample = (name: string) => {
 
 let moto: MotoServer;
 let layer: TagLayer;
+/** In front of the tag layer: an add moves the thing, as on AWS (its own calls go straight to moto). */
+let thingLayer: ThingLayer;
+/** In front of the thing layer, for the scenarios that move things: faults on chosen requests. */
+let proxy: FaultProxy;
 /** Straight to moto: what the emulator holds, without showing up in the tag layer's record. */
 let iot: IoTClient;
 
 before(async () => {
   moto = await startMoto();
   layer = await startTagLayer(moto.endpoint);
+  thingLayer = await startThingLayer(layer.endpoint, { direct: moto.endpoint });
+  proxy = await startFaultProxy(thingLayer.endpoint);
   iot = testClient(moto.endpoint);
 });
 
 after(async () => {
   iot?.destroy();
+  await proxy?.stop();
+  await thingLayer?.stop();
   await layer?.stop();
   await moto?.stop();
 });
@@ -113,13 +128,20 @@ after(async () => {
 async function freshFleet(): Promise<void> {
   await moto.reset();
   layer.clear();
+  thingLayer.clear();
+  proxy.reset();
   await seedSampleFleet(layer.endpoint);
   layer.requests.length = 0;
 }
 
-/** code-server's settings point the extension at the tag layer (in front of moto). */
-function scenarioOptions(): ScenarioOptions {
-  return { server: { settings: { 'iotBillingGroups.endpoint': layer.endpoint, 'iotBillingGroups.region': 'us-east-1' }, aws: AWS_FILES } };
+/**
+ * code-server's settings point the extension at the tag layer (in front of moto), or, for a scenario
+ * that moves things (`movesThings`), at the fault proxy in front of the thing layer, which moves a
+ * thing on add as AWS does.
+ */
+function scenarioOptions(o: { movesThings?: boolean } = {}): ScenarioOptions {
+  const endpoint = o.movesThings ? proxy.endpoint : layer.endpoint;
+  return { server: { settings: { 'iotBillingGroups.endpoint': endpoint, 'iotBillingGroups.region': 'us-east-1' }, aws: AWS_FILES } };
 }
 
 /** The requests the extension made for one operation, in order. */
@@ -257,7 +279,7 @@ test('lifecycle 2: Edit Description: the current text, a refused one sends nothi
 test('lifecycle 3: Add Thing to Billing Group: pick several, move one from another group, type an unlisted name', { timeout: 300_000 }, async () => {
   await freshFleet();
   const title = 'Add Things to warehouse-scanners';
-  await withWorkbench('lifecycle 3 add things', scenarioOptions(), async ({ wb }) => {
+  await withWorkbench('lifecycle 3 add things', scenarioOptions({ movesThings: true }), async ({ wb }) => {
     await wb.step('open the Billing Groups view', () => openView(wb));
 
     await wb.step('add thing: a multi-select pick of the account things', async () => {
@@ -305,6 +327,10 @@ test('lifecycle 3: Add Thing to Billing Group: pick several, move one from anoth
       await wb.expandTreeItem('lab-prototypes');
       await waitForTreeChildren(wb, 'lab-prototypes', ['No things in this billing group']);
     });
+    // AWS's behaviour (the thing layer's): the add alone moved it; it is in the new group only.
+    assert.equal(sent('AddThingToBillingGroup').length, 3, 'the move is one add');
+    assert.equal(sent('RemoveThingFromBillingGroup').length, 0, 'and no remove');
+    assert.deepEqual(thingLayer.moves, [{ thing: 'proto-a', from: 'lab-prototypes', to: 'warehouse-scanners' }]);
     assert.deepEqual(await thingsIn('warehouse-scanners'), ['proto-a', 'soil-19', 'van-0301']);
     assert.deepEqual(await thingsIn('lab-prototypes'), []);
     assert.equal((await iot.send(new DescribeThingCommand({ thingName: 'proto-a' }))).billingGroupName, 'warehouse-scanners');
@@ -533,7 +559,7 @@ test('lifecycle 7: delete three selected groups with one confirmation', { timeou
 
 test('lifecycle 8: drag a thing onto another group: confirmed, then moved', { timeout: 240_000 }, async () => {
   await freshFleet();
-  await withWorkbench('lifecycle 8 drag and drop', scenarioOptions(), async ({ wb }) => {
+  await withWorkbench('lifecycle 8 drag and drop', scenarioOptions({ movesThings: true }), async ({ wb }) => {
     await wb.step('open the Billing Groups view', () => openView(wb));
 
     await wb.step('drag and drop: the things of fleet-eu-west', async () => {
@@ -556,8 +582,30 @@ test('lifecycle 8: drag a thing onto another group: confirmed, then moved', { ti
       await wb.expandTreeItem('warehouse-scanners');
       await waitForTreeChildren(wb, 'warehouse-scanners', ['van-0103']);
     });
+    // AWS's behaviour (the thing layer's): the add alone moved it; it is in the new group only.
+    assert.equal(sent('AddThingToBillingGroup').length, 1, 'the move is one add');
+    assert.equal(sent('RemoveThingFromBillingGroup').length, 0, 'and no remove');
+    assert.deepEqual(thingLayer.moves, [{ thing: 'van-0103', from: 'fleet-eu-west', to: 'warehouse-scanners' }]);
     assert.deepEqual(await thingsIn('warehouse-scanners'), ['van-0103']);
     assert.deepEqual(await thingsIn('fleet-eu-west'), ['van-0101', 'van-0102']);
     assert.equal((await iot.send(new DescribeThingCommand({ thingName: 'van-0103' }))).billingGroupName, 'warehouse-scanners');
+
+    // Every add of van-0102 fails (an internal error, before it reaches AWS): the error says where the
+    // thing is now, read back with DescribeThing — still in its group, not in none.
+    proxy.addRule({ match: { operation: 'AddThingToBillingGroup' }, fault: 'internal500', times: Infinity });
+    layer.requests.length = 0;
+    await wb.step('drag and drop: a failed move says where the thing is now', async () => {
+      await dragTreeItemOnto(wb, 'van-0102', 'warehouse-scanners');
+      await wb.waitForDialog({ timeout: 45_000 });
+      await wb.clickDialogButton('Move');
+      const error = await wb.waitForNotification(/^Adding van-0102 to warehouse-scanners failed: AWS IoT had an internal error/, { timeout: 90_000 });
+      assert.match(error.message, /Read back: van-0102 is still in billing group fleet-eu-west\.$/);
+      await waitForTreeChildren(wb, 'fleet-eu-west', ['van-0101', 'van-0102']);
+    });
+    assert.equal(sent('AddThingToBillingGroup').length, 0, 'no add reached the emulator');
+    assert.equal(sent('RemoveThingFromBillingGroup').length, 0, 'nothing took it out of its group');
+    assert.deepEqual(sent('DescribeThing').map((r) => r.path), ['/things/van-0102'], 'read back once');
+    assert.deepEqual(await thingsIn('fleet-eu-west'), ['van-0101', 'van-0102']);
+    assert.deepEqual(await thingsIn('warehouse-scanners'), ['van-0103']);
   });
 });

@@ -2,7 +2,8 @@
 // recording tag layer in front of moto counts the calls): ListThings with its filters and pages,
 // ListThingTypes, the count of things without a billing group (its exact call count, progress,
 // cancel, a group deleted meanwhile), principals through moto's certificates, and the steps of a
-// bulk assignment (src/core/assignmentSteps.ts) through the real SDK. Where moto is not AWS, the
+// bulk assignment (src/core/assignmentSteps.ts) and of Add Thing and drag and drop
+// (src/core/thingAdds.ts) through the real SDK. Where moto is not AWS, the
 // thing layer (test/support/thingLayer.ts) does what AWS does: AddThingToBillingGroup moves a thing
 // out of its previous group (moto lists it in both), ListThingPrincipalsV2 answers with each
 // attachment's type (moto omits it), and it can play an endpoint that does not know V2.
@@ -21,6 +22,7 @@ import {
 import { createAwsLayer, isAbort, membershipPort, ThingService, type AwsLayer, type BillingGroupService, type CountProgress } from '../../src/aws/index';
 import { planAssignment, plannedCalls, type AssignmentOutcome } from '../../src/core/assignmentPlan';
 import { runAssignmentSteps } from '../../src/core/assignmentSteps';
+import { runThingAdds, type ThingAddOutcome } from '../../src/core/thingAdds';
 import type { BulkOptions } from '../../src/core/bulk';
 import { countingCalls } from '../../src/core/unassignedThings';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
@@ -316,6 +318,73 @@ describe('things against moto', () => {
       // The preview's checks, plus one read-back per failed step; the run counted what it sent.
       assert.equal(run.calls.DescribeThing, plannedCalls(plan).DescribeThing + 2);
       assert.equal(proxy.countForwarded({ operation: 'DescribeThing' }), run.calls.DescribeThing);
+    });
+  });
+
+  describe('Add Thing and drag and drop through the real SDK (the thing layer moves on add, as AWS does)', () => {
+    let thingLayer: ThingLayer;
+    let proxy: FaultProxy;
+    let service: BillingGroupService;
+    const FAST: BulkOptions = { concurrency: 3, perSecond: 1000 };
+    /** What reached moto from the extension's side (the thing layer's own calls go to moto directly). */
+    const reached = (operation: string) => tags.requests.filter((r) => r.operation === operation);
+    const membersOf = async (group: string) => (await things.listAllThingsInBillingGroup(group)).sort();
+    /** The port the commands use, with a remove within reach: a move must not use it. */
+    const port = () => Object.assign(membershipPort(service), { removeThing: (group: string, thing: string, signal?: AbortSignal) => service.removeThingFromBillingGroup(group, thing, signal) });
+    const endedIn = (outcomes: readonly ThingAddOutcome[], thing: string) => {
+      const o = outcomes.find((x) => x.thing === thing);
+      return o && !o.ok ? o.endedIn : undefined;
+    };
+
+    before(async () => {
+      thingLayer = await startThingLayer(tags.endpoint, { direct: moto.endpoint });
+      proxy = await startFaultProxy(thingLayer.endpoint);
+      service = layer.service(await layer.resolveConnection({ profile: 'default', region: '', endpoint: proxy.endpoint }));
+    });
+    beforeEach(() => {
+      thingLayer.clear();
+      proxy.reset();
+    });
+    after(async () => {
+      await proxy?.stop();
+      await thingLayer?.stop();
+    });
+
+    it('a move is exactly one AddThingToBillingGroup and no RemoveThingFromBillingGroup; the thing is in the new group only', async () => {
+      await createThings(['m-1', 'm-2', 'free']);
+      await createGroup('old', ['m-1', 'm-2']);
+      await createGroup('target', []);
+      tags.clear();
+      const from = new Map<string, string | undefined>([['m-1', 'old'], ['m-2', 'old'], ['free', undefined]]);
+      const out = await runThingAdds('target', ['m-1', 'm-2', 'free'], port(), { bulk: FAST, from: (t) => from.get(t) });
+
+      assert.deepEqual(out.map((o) => [o.thing, o.ok]).sort(), [['free', true], ['m-1', true], ['m-2', true]]);
+      assert.equal(reached('AddThingToBillingGroup').length, 3, 'one add per thing');
+      assert.equal(reached('RemoveThingFromBillingGroup').length, 0, 'a move sends no remove');
+      assert.equal(tags.requests.length, 3, 'and nothing else reached the emulator');
+      assert.deepEqual(await membersOf('target'), ['free', 'm-1', 'm-2']);
+      assert.deepEqual(await membersOf('old'), [], 'moved out by the add alone (the thing layer does what AWS does)');
+      assert.deepEqual(thingLayer.moves.map((m) => `${m.thing}:${m.from}>${m.to}`).sort(), ['m-1:old>target', 'm-2:old>target']);
+    });
+
+    it('a failed add says where the thing is now, read back with DescribeThing: still in its group, or in the target when the add was carried out', async () => {
+      await createThings(['refused', 'lost']);
+      await createGroup('old', ['refused', 'lost']);
+      await createGroup('target', []);
+      const addOf = (thing: string) => ({ operation: 'AddThingToBillingGroup', when: (r: { body: unknown }) => (r.body as { thingName?: string })?.thingName === thing });
+      // Every add of "refused" fails before reaching moto; every add of "lost" reaches it (the thing
+      // is moved) but its answer never comes back.
+      proxy.addRule({ match: addOf('refused'), fault: 'internal500', times: Infinity });
+      proxy.addRule({ match: addOf('lost'), fault: 'lostResponse', times: Infinity });
+      tags.clear();
+      const out = await runThingAdds('target', ['refused', 'lost'], port(), { bulk: FAST, from: () => 'old' });
+
+      assert.deepEqual(endedIn(out, 'refused'), { kind: 'group', group: 'old', how: 'readBack' }, 'a failed move leaves the thing where it was, never in no group');
+      assert.deepEqual(endedIn(out, 'lost'), { kind: 'group', group: 'target', how: 'readBack' }, 'the add was carried out although it failed');
+      assert.deepEqual(await membersOf('old'), ['refused']);
+      assert.deepEqual(await membersOf('target'), ['lost']);
+      assert.equal(reached('RemoveThingFromBillingGroup').length, 0);
+      assert.equal(reached('DescribeThing').length, 2, 'one read-back per failed add');
     });
   });
 

@@ -1,16 +1,23 @@
-// Proves the test suite's own HTTP helpers (test/support/tagLayer.ts and faultProxy.ts) with the real
-// SDK against a real moto_server, so that tests built on them can trust what they report.
-// Chain used by the fault tests: SDK → fault proxy → tag layer → moto.
+// Proves the test suite's own HTTP helpers (test/support/tagLayer.ts and faultProxy.ts, and the
+// move-on-add emulation of test/support/moveOnAdd.ts in both layers that use it) with the real SDK
+// against a real moto_server, so that tests built on them can trust what they report.
+// Chain used by the fault tests: SDK → fault proxy → tag layer → moto; by the move-on-add tests:
+// SDK → thing layer or AWS semantics layer → fault proxy → tag layer → moto (the layer's own calls
+// straight to moto).
 import { strict as assert } from 'node:assert';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import {
+  AddThingToBillingGroupCommand,
   CreateBillingGroupCommand,
+  CreateThingCommand,
+  DescribeThingCommand,
   DeleteBillingGroupCommand,
   DescribeBillingGroupCommand,
   IoTClient,
   IoTClientConfig,
   ListBillingGroupsCommand,
   ListTagsForResourceCommand,
+  ListThingsInBillingGroupCommand,
   paginateListTagsForResource,
   TagResourceCommand,
   UntagResourceCommand,
@@ -20,6 +27,9 @@ import { startEmulatorStack, type EmulatorStack } from '../support/emulatorStack
 import type { MotoServer } from '../support/moto';
 import { startTagLayer, type TagLayer } from '../support/tagLayer';
 import { startFaultProxy, type FaultKind, type FaultProxy } from '../support/faultProxy';
+import { startAwsSemanticsLayer } from '../support/awsSemanticsLayer';
+import type { EmulatedMove } from '../support/moveOnAdd';
+import { startThingLayer } from '../support/thingLayer';
 
 const clients: IoTClient[] = [];
 /** A client as the extension would build one, pointed at `endpoint`; destroyed after each test. */
@@ -422,3 +432,59 @@ describe('fault proxy (SDK → fault proxy → tag layer → moto)', { timeout: 
     for (let i = 10; i < at.length; i++) assert.ok(at[i] - at[i - 10] >= 1000, 'never more than 10 in a second');
   });
 });
+
+// AWS moves a thing on AddThingToBillingGroup; moto keeps it in both groups. Both layers that model AWS
+// run the one emulation (test/support/moveOnAdd.ts): the same checks for each.
+const MOVE_LAYERS: ReadonlyArray<readonly [string, (upstream: string, moto: string) => Promise<{ endpoint: string; moves: EmulatedMove[]; stop(): Promise<void> }>]> = [
+  ['thing layer', (upstream, motoEndpoint) => startThingLayer(upstream, { direct: motoEndpoint })],
+  ['AWS semantics layer', (upstream, motoEndpoint) => startAwsSemanticsLayer(upstream, { moto: motoEndpoint })],
+];
+
+for (const [name, start] of MOVE_LAYERS) {
+  describe(`move on add in the ${name} (SDK → ${name} → fault proxy → tag layer → moto)`, { timeout: 30_000 }, () => {
+    let moving: Awaited<ReturnType<typeof start>>;
+    let iot: IoTClient;
+    let direct: IoTClient;
+    const groupOf = async (thing: string) => (await direct.send(new DescribeThingCommand({ thingName: thing }))).billingGroupName;
+    const members = async (group: string) => ((await direct.send(new ListThingsInBillingGroupCommand({ billingGroupName: group }))).things ?? []).sort();
+    const add = (group: string, thing: string) => iot.send(new AddThingToBillingGroupCommand({ billingGroupName: group, thingName: thing }));
+
+    beforeEach(async () => {
+      moving = await start(proxy.endpoint, moto.endpoint);
+      iot = client(moving.endpoint, { maxAttempts: 1 });
+      direct = client(moto.endpoint);
+      await direct.send(new CreateThingCommand({ thingName: 't' }));
+      for (const g of ['a', 'b']) await direct.send(new CreateBillingGroupCommand({ billingGroupName: g }));
+      await direct.send(new AddThingToBillingGroupCommand({ billingGroupName: 'a', thingName: 't' }));
+      layer.requests.length = 0;
+      proxy.reset();
+    });
+    afterEach(() => moving?.stop());
+
+    it('an add moves the thing: it is in the new group only, and only the client\'s add reaches the recording layer', async () => {
+      await add('b', 't');
+      assert.deepEqual(await members('a'), []);
+      assert.deepEqual(await members('b'), ['t']);
+      assert.equal(await groupOf('t'), 'b');
+      assert.deepEqual(moving.moves, [{ thing: 't', from: 'a', to: 'b' }]);
+      assert.deepEqual(layer.requests.map((r) => r.operation), ['AddThingToBillingGroup'], 'the emulation\'s own calls go straight to moto');
+    });
+
+    it('an add to a group that does not exist moves nothing', async () => {
+      const e = await failure(add('missing', 't'));
+      assert.equal(e.name, 'ResourceNotFoundException');
+      assert.deepEqual(await members('a'), ['t']);
+      assert.deepEqual(moving.moves, []);
+    });
+
+    it('a failed add puts the thing back: on AWS a failed add moves nothing, so the thing is never left in no group', async () => {
+      proxy.addRule({ match: { operation: 'AddThingToBillingGroup' }, fault: 'internal500' });
+      const e = await failure(add('b', 't'));
+      assert.equal(e.name, 'InternalFailureException');
+      assert.deepEqual(await members('a'), ['t']);
+      assert.deepEqual(await members('b'), []);
+      assert.equal(await groupOf('t'), 'a');
+      assert.deepEqual(moving.moves, []);
+    });
+  });
+}

@@ -1,15 +1,10 @@
 // TEST CODE ONLY — rules of AWS IoT that moto_server 5.2.1 does not keep, kept by this HTTP layer in
 // front of moto (usually in front of the tag and version layers too). Not part of the extension.
 //
-//   - AddThingToBillingGroup MOVES the thing. A thing belongs to one billing group at most
-//     (DescribeThing has a single billingGroupName), and AddThingToBillingGroup's API reference says of
-//     the thing's previous group "This call is asynchronous. It might take several seconds for the
-//     detachment to propagate": the add itself detaches it. moto instead keeps the thing listed in both
-//     groups. So before forwarding an add, this layer asks moto where the thing is (DescribeThing) and,
-//     if it is in another group, removes it from there — directly at moto, so the layers behind this
-//     one do not record that emulation as a request of the client. (The propagation delay AWS has is
-//     modelled in the unit tests' account model, test/unit/manifestModel.ts, not here: moto shows
-//     every membership change at once.)
+//   - AddThingToBillingGroup MOVES the thing out of its previous group, as on AWS (moto keeps it in
+//     both): moveOnAdd.ts, the one implementation of that emulation, shared with the thing layer
+//     (thingLayer.ts). Its own calls go directly to moto (`options.moto`), so the layers behind this
+//     one do not record that emulation as a request of the client.
 //   - TagResource and UntagResource refuse AWS-managed keys (the aws: prefix, in any letter case) with
 //     InvalidRequestException: no caller may set, change or remove them (tag naming rules, AWS General
 //     Reference "Tagging AWS resources").
@@ -19,12 +14,9 @@
 // Everything else passes through unchanged.
 import type * as http from 'node:http';
 import { forward, iotOperation, parseBody, readBody, sendAwsError, sendUpstreamResponse, serveOnLoopback, type UpstreamResponse } from './faultProxy';
+import { addMovingThing, type EmulatedMove } from './moveOnAdd';
 
-export interface EmulatedMove {
-  thing: string;
-  from: string;
-  to: string;
-}
+export type { EmulatedMove } from './moveOnAdd';
 
 export interface AwsSemanticsLayer {
   readonly endpoint: string;
@@ -52,8 +44,6 @@ function ownHeaders(client: http.IncomingHttpHeaders, json: boolean): http.Incom
   if (!headers.authorization) headers.authorization = 'AWS4-HMAC-SHA256 Credential=testing/20200101/us-east-1/iot/aws4_request, SignedHeaders=host, Signature=0';
   return headers;
 }
-
-const lastSegment = (arn: unknown) => (typeof arn === 'string' ? arn.slice(arn.lastIndexOf('/') + 1) : undefined);
 
 export async function startAwsSemanticsLayer(upstream: string, options: { moto: string }): Promise<AwsSemanticsLayer> {
   const upstreamUrl = new URL(upstream);
@@ -103,27 +93,10 @@ export async function startAwsSemanticsLayer(upstream: string, options: { moto: 
       }
     }
 
-    if (op === 'AddThingToBillingGroup' && isObject(body)) {
-      const thing = typeof body.thingName === 'string' ? body.thingName : lastSegment(body.thingArn);
-      const to = typeof body.billingGroupName === 'string' ? body.billingGroupName : lastSegment(body.billingGroupArn);
-      if (thing && to) {
-        const described = await forward(motoUrl, { method: 'GET', path: `/things/${encodeURIComponent(thing)}`, headers: ownHeaders(req.headers, false), body: Buffer.alloc(0) });
-        const info = described.status === 200 ? parseBody(described.body) : undefined;
-        const from = isObject(info) && typeof info.billingGroupName === 'string' && info.billingGroupName !== '' ? info.billingGroupName : undefined;
-        // Only when the add can succeed (the target group exists), so a refused add moves nothing.
-        const target = from && from !== to ? await forward(motoUrl, { method: 'GET', path: `/billing-groups/${encodeURIComponent(to)}`, headers: ownHeaders(req.headers, false), body: Buffer.alloc(0) }) : undefined;
-        if (from && from !== to && target?.status === 200) {
-          const removal = Buffer.from(JSON.stringify({ billingGroupName: from, thingName: thing }));
-          const removed = await forward(motoUrl, { method: 'PUT', path: '/billing-groups/removeThingFromBillingGroup', headers: ownHeaders(req.headers, true), body: removal });
-          if (removed.status >= 300) return sendAwsError(res, 500, 'InternalFailureException', `AWS semantics layer: could not detach ${thing} from ${from} (HTTP ${removed.status})`);
-          moves.push({ thing, from, to });
-        }
-      }
-    }
-
     let up: UpstreamResponse;
     try {
-      up = await forward(upstreamUrl, { method, path, headers: req.headers, body: raw });
+      const pass = () => forward(upstreamUrl, { method, path, headers: req.headers, body: raw });
+      up = op === 'AddThingToBillingGroup' ? await addMovingThing(motoUrl, { headers: req.headers, body: raw }, pass, moves) : await pass();
     } catch (err) {
       sendAwsError(res, 502, 'BadGateway', `AWS semantics layer: upstream unreachable: ${(err as Error).message}`);
       return;

@@ -2,11 +2,9 @@
 //
 // moto_server 5.2.1 differs from AWS IoT where bulk assignment and the cost-attribution check look,
 // and this HTTP layer, in front of moto (or of the tag layer in front of it), does what AWS does:
-//   - AddThingToBillingGroup  AWS moves the thing: its previous billing group loses it (the API
-//                             reference: "It might take several seconds for the detachment to
-//                             propagate"). moto keeps it listed in both groups. Here the previous
-//                             group's membership is removed in moto first (when the target exists),
-//                             then the add is forwarded; if the add fails, the thing is put back.
+//   - AddThingToBillingGroup  AWS moves the thing out of its previous group; moto keeps it listed in
+//                             both. moveOnAdd.ts does what AWS does — the one implementation of that
+//                             emulation, shared with the AWS semantics layer (awsSemanticsLayer.ts).
 //   - AttachThingPrincipal    forwarded; the thingPrincipalType of the request (query) is remembered
 //                             (none = NON_EXCLUSIVE_THING, the API's default); DetachThingPrincipal
 //                             forgets it. moto ignores the type.
@@ -21,6 +19,7 @@
 // refusing a second attachment of an exclusively attached certificate.
 import type * as http from 'node:http';
 import { forward, iotOperation, parseBody, readBody, sendAwsError, sendUpstreamResponse, serveOnLoopback, type UpstreamResponse } from './faultProxy';
+import { addMovingThing, type EmulatedMove } from './moveOnAdd';
 
 export interface ThingLayerRequest {
   method: string;
@@ -45,7 +44,7 @@ export interface ThingLayer {
   /** Every request answered, in order of completion. */
   readonly requests: ThingLayerRequest[];
   /** Moves made for AWS's semantics: {thing, from, to}. */
-  readonly moves: Array<{ thing: string; from: string; to: string }>;
+  readonly moves: EmulatedMove[];
   /** Whether ListThingPrincipalsV2 is known, and how an unknown one is answered. */
   setPrincipalsV2(on: boolean, unknownAs?: ThingLayerOptions['v2Unknown']): void;
   /** Forgets recorded requests, moves and attachment types (pair with moto.reset()). */
@@ -80,9 +79,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const nameOf = (name: unknown, arn: unknown): string | undefined =>
-  typeof name === 'string' && name ? name : typeof arn === 'string' && arn ? arn.split('/').pop() : undefined;
-
 export async function startThingLayer(upstream: string, options: ThingLayerOptions = {}): Promise<ThingLayer> {
   const upstreamUrl = new URL(upstream);
   const directUrl = new URL(options.direct ?? upstream);
@@ -92,16 +88,6 @@ export async function startThingLayer(upstream: string, options: ThingLayerOptio
   const moves: ThingLayer['moves'] = [];
   /** "thing\nprincipal" → the type it was attached with. */
   const types = new Map<string, string>();
-
-  /** A call of the layer's own to moto, signed like the client's request (moto routes by its Authorization header). */
-  const direct = (method: string, path: string, headers: http.IncomingHttpHeaders, body?: unknown): Promise<UpstreamResponse> => {
-    const h: http.IncomingHttpHeaders = { ...headers };
-    delete h['content-length'];
-    delete h['x-amzn-principal'];
-    if (body === undefined) delete h['content-type'];
-    else h['content-type'] = 'application/json';
-    return forward(directUrl, { method, path, headers: h, body: body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body)) });
-  };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const raw = await readBody(req);
@@ -128,24 +114,7 @@ export async function startThingLayer(upstream: string, options: ThingLayerOptio
     }
 
     if (operation === 'AddThingToBillingGroup') {
-      const body = parseBody(raw);
-      const thing = isObject(body) ? nameOf(body.thingName, body.thingArn) : undefined;
-      const group = isObject(body) ? nameOf(body.billingGroupName, body.billingGroupArn) : undefined;
-      let from: string | undefined;
-      if (thing && group) {
-        const described = await direct('GET', `/things/${encodeURIComponent(thing)}`, req.headers);
-        const was = described.status === 200 ? parseBody(described.body) : undefined;
-        const old = isObject(was) && typeof was.billingGroupName === 'string' && was.billingGroupName ? was.billingGroupName : undefined;
-        if (old && old !== group && (await direct('GET', `/billing-groups/${encodeURIComponent(group)}`, req.headers)).status === 200) {
-          const removed = await direct('PUT', '/billing-groups/removeThingFromBillingGroup', req.headers, { billingGroupName: old, thingName: thing });
-          if (removed.status < 300) from = old;
-        }
-      }
-      const up = await pass();
-      if (from && thing && group) {
-        if (up.status < 300) moves.push({ thing, from, to: group });
-        else await direct('PUT', '/billing-groups/addThingToBillingGroup', req.headers, { billingGroupName: from, thingName: thing });
-      }
+      const up = await addMovingThing(directUrl, { headers: req.headers, body: raw }, pass, moves);
       sendUpstreamResponse(res, up);
       record(up.status, 'upstream');
       return;
