@@ -24,6 +24,8 @@ export interface PanelRow {
   connection: string;
   /** The Connection cell's title: the account, and why the region is not known when it is not. */
   connectionTitle: string;
+  /** The ids of the row's connections (the focus of a group of one connection). */
+  connectionIds: string[];
 }
 
 export interface PanelSeries {
@@ -56,7 +58,7 @@ export interface PanelModel {
   offerSetUp: boolean;
   /** The group to scroll to and highlight (context menu), or ''. */
   focus: string;
-  /** The connection of that group (several connections may hold one name), or ''. */
+  /** The id of that group's connection (several connections may hold one name), or ''. */
   focusConnection: string;
   /** The figures cover more than one connection: the table has a Connection column. */
   byConnection: boolean;
@@ -107,7 +109,7 @@ export function panelModel(
       totalText: fmt(r.total),
       ...(() => {
         const where = rowConnection(table, r);
-        return { connection: where.text, connectionTitle: where.title };
+        return { connection: where.text, connectionTitle: where.title, connectionIds: byConnection ? [...(r.connections ?? [])] : [] };
       })(),
     })),
     monthTotals: table.months.map((month, i) => ({ month, amount: table.monthTotals[i], text: fmt(table.monthTotals[i]) })),
