@@ -193,7 +193,8 @@ function sortButton(text: string, key: SortKey, th: HTMLTableCellElement): HTMLB
   const active = current !== undefined && current.by === key.by && (key.by !== 'month' || (current.by === 'month' && current.month === key.month));
   th.setAttribute('aria-sort', active ? (state.descending ? 'descending' : 'ascending') : 'none');
   b.addEventListener('click', () => {
-    state.descending = active ? !state.descending : key.by !== 'name';
+    // Text columns start ascending, figures descending.
+    state.descending = active ? !state.descending : key.by !== 'name' && key.by !== 'connection';
     state.sort = key;
     persist();
     if (state.model) drawTable(state.model, false);

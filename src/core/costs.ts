@@ -367,14 +367,34 @@ export interface ChartSeries {
   amounts: number[];
 }
 
-/** The chart's stacks: the `top` largest rows, "Other" for the rest (if any), "Unallocated" (if any). */
+/**
+ * Where a row is, for people, when the table covers several connections: its connections' labels
+ * ("dev @ eu-west-1", several joined), or its account when no connection holds it; '' with one connection.
+ */
+export function rowPlace(table: CostTable, row: CostRow): string {
+  const conns = table.connections ?? [];
+  if (conns.length <= 1) return '';
+  const label = new Map(conns.map((c) => [c.id, c.label]));
+  const names = (row.connections ?? []).map((id) => label.get(id) ?? id);
+  return names.length > 0 ? names.join(', ') : `Account ${row.account ?? ''}`;
+}
+
+/**
+ * The chart's stacks: the `top` largest rows, "Other" for the rest (if any), "Unallocated" (if any,
+ * all its rows together). With several connections a row's label names its connection, since one
+ * group name may be a group of several accounts.
+ */
 export function chartSeries(table: CostTable, top = CHART_TOP_ROWS): ChartSeries[] {
   const allocated = table.rows.filter((r) => r.kind !== 'unallocated').sort((a, b) => b.total - a.total || compareText(a.value, b.value));
-  const out: ChartSeries[] = allocated.slice(0, top).map((r) => ({ kind: 'row', label: rowLabel(r), amounts: [...r.amounts] }));
+  const labelOf = (r: CostRow) => {
+    const place = r.kind === 'shared' && r.groupLabels ? '' : rowPlace(table, r);
+    return place ? `${rowLabel(r)} (${place})` : rowLabel(r);
+  };
+  const out: ChartSeries[] = allocated.slice(0, top).map((r) => ({ kind: 'row', label: labelOf(r), amounts: [...r.amounts] }));
   const rest = allocated.slice(top);
   if (rest.length > 0) out.push({ kind: 'other', label: `Other (${rest.length})`, amounts: table.months.map((_, i) => sum(rest.map((r) => r.amounts[i]))) });
-  const un = table.rows.find((r) => r.kind === 'unallocated');
-  if (un) out.push({ kind: 'unallocated', label: UNALLOCATED_LABEL, amounts: [...un.amounts] });
+  const un = table.rows.filter((r) => r.kind === 'unallocated');
+  if (un.length > 0) out.push({ kind: 'unallocated', label: UNALLOCATED_LABEL, amounts: table.months.map((_, i) => sum(un.map((r) => r.amounts[i]))) });
   return out;
 }
 

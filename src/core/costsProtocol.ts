@@ -1,7 +1,7 @@
 // The messages between the costs panel's webview and the extension, and the panel's model (figures
 // already formatted, so the webview only places text). The webview is untrusted: the host accepts
 // only the few message types below, with no payload but a bounded sort state. Pure: no vscode.
-import { chartSeries, creditsNote, formatAmount, NEVER_ATTRIBUTED_CHARGES, rowLabel, unallocatedExplanation, type CostRow, type CostRowKind, type CostTable, type UnattributedCharge } from './costs';
+import { chartSeries, creditsNote, formatAmount, NEVER_ATTRIBUTED_CHARGES, rowLabel, rowPlace, unallocatedExplanation, type CostRow, type CostRowKind, type CostTable, type UnattributedCharge } from './costs';
 
 export interface PanelCell {
   month: string;
@@ -66,12 +66,9 @@ export interface PanelModel {
 
 /** The Connection cell of a row: its connections' labels, and its title with the account. */
 export function rowConnection(table: CostTable, row: CostRow): { text: string; title: string } {
-  const conns = table.connections ?? [];
-  if (conns.length <= 1) return { text: '', title: '' };
-  const label = new Map(conns.map((c) => [c.id, c.label]));
-  const names = (row.connections ?? []).map((id) => label.get(id) ?? id);
+  const text = rowPlace(table, row);
+  if (!text) return { text: '', title: '' };
   const account = row.account ?? '';
-  const text = names.length > 0 ? names.join(', ') : `Account ${account}`;
   const title =
     row.region !== undefined
       ? `Account ${account}, region ${row.region}`

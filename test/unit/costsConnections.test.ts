@@ -7,6 +7,7 @@ import * as fc from 'fast-check';
 import {
   buildConnectionsCostTable,
   buildCostTable,
+  chartSeries,
   costsByConnection,
   mergeCostData,
   rowLabel,
@@ -184,6 +185,9 @@ describe('buildConnectionsCostTable', () => {
         // Unallocated rows last.
         const firstUn = t.rows.findIndex((r) => r.kind === 'unallocated');
         if (firstUn >= 0) assert.ok(t.rows.slice(firstUn).every((r) => r.kind === 'unallocated'));
+        // The chart shows every amount once, Unallocated of every place in one stack.
+        const series = chartSeries(t);
+        t.months.forEach((_, i) => assert.ok(close(series.reduce((a, x) => a + x.amounts[i], 0), t.monthTotals[i])));
         // The tree's figures are the rows', under the connections that hold each group.
         const by = costsByConnection(t);
         for (const [id, groups] of by) for (const [g] of groups) assert.ok(conns.find((x) => x.id === id)!.groups.some((x) => x.name === g));
@@ -227,6 +231,11 @@ describe('the panel and the CSV with several connections', () => {
       ],
     );
     assert.match(m.rows[0].connectionTitle, new RegExp(`Account ${DEV}`));
+    assert.deepEqual(
+      m.series.map((x) => x.label),
+      ['fleet (default @ eu-west-1 (dev))', 'fleet (default @ eu-west-1)', 'Unallocated'],
+      'the chart names each row\'s connection: one group name may be a group of several accounts',
+    );
     assert.match(m.rows[2].connectionTitle, /region.*not known/i);
     const one = panelModel(buildConnectionsCostTable(data([[e('fleet', 5, { account: MGMT, region: 'eu-west-1' })]]), [eu]), { metric: 'UnblendedCost', asOf: 'x' });
     assert.equal(one.byConnection, false);
