@@ -49,7 +49,7 @@ export async function setUpCostAllocation(deps: Deps, model: CostsModel, arg?: u
   );
   if (read.cancelled) return;
   if (read.failed.length > 0) {
-    await reportError(log, vscode.l10n.t('Reading the tags of the billing groups failed'), read.failed[0].error);
+    await reportError(log, vscode.l10n.t('Reading the tags of the billing groups failed'), read.failed[0].error, [], session);
     return;
   }
   for (const [name, tags] of read.tags) model.rememberTags(session, name, tags);
@@ -133,7 +133,7 @@ export async function setUpCostAllocation(deps: Deps, model: CostsModel, arg?: u
     const failed = outcomes.filter((o) => !o.ok && !isCancellation(o.error));
     const done = outcomes.filter((o) => o.ok).length;
     if (full.length > 0) log.warn(`Set Up: ${full.length} groups already have the most tags a group can have and were not tagged: ${full.map((g) => inert(g.name)).join(', ')}`);
-    if (failed.length > 0) await reportError(log, vscode.l10n.t('Tagged {0} of {1} billing groups', done, toTag.length), failed[0].error);
+    if (failed.length > 0) await reportError(log, vscode.l10n.t('Tagged {0} of {1} billing groups', done, toTag.length), failed[0].error, [], session);
     else if (done < toTag.length - full.length) void vscode.window.showWarningMessage(vscode.l10n.t('Stopped: tagged {0} of {1} billing groups.', done, toTag.length));
     else
       void vscode.window.showInformationMessage(
@@ -207,6 +207,6 @@ async function checkKeyInBilling(deps: Deps, model: CostsModel, key: string, ses
     const r = await ce.startCostAllocationTagBackfill(from);
     void vscode.window.showInformationMessage(vscode.l10n.t('Backfill requested from {0} ({1}). It can take up to 24 hours.', r.from.slice(0, 10), r.status));
   } catch (e) {
-    await reportError(log, vscode.l10n.t('Checking the cost-allocation tag failed'), e);
+    await reportError(log, vscode.l10n.t('Checking the cost-allocation tag failed'), e, [], session);
   }
 }

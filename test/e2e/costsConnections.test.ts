@@ -11,7 +11,10 @@
 //     `<tr data-group>` as before; from a group's context menu, that connection's row;
 //   - exactly one GetCostAndUsage per page of the one payer's query, signed by the management
 //     account's connection; DescribeOrganization once per account; Refresh queries again, no more;
-//   - Export: the CSV gains account and region columns.
+//   - Export: the CSV gains account and region columns;
+//   - Set Up Cost Allocation acts on one connection: from the palette it asks which; from the member
+//     account's context menu it tags that account's groups only, and its Billing step, signed by the
+//     member, says only the management account manages cost-allocation tags.
 // With DOCS_SCREENSHOTS=1 the panel is also saved as docs/screenshots/costs-connections.png.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -28,7 +31,7 @@ import { MOTO_DEFAULT_ACCOUNT } from '../support/costExplorerLayer';
 import { MotoServer, startMoto } from '../support/moto';
 import { RecordedRequest, startTagLayer, TagLayer } from '../support/tagLayer';
 import { waitUntil, withWorkbench, type Workbench } from '../support/workbench';
-import { treeChildren } from '../support/workbenchExtras';
+import { checkedQuickPickLabels, clickQuickInputOk, treeChildren } from '../support/workbenchExtras';
 import { waitForTopLevelLabels } from '../support/workbenchFoundation';
 
 const AWS_FILES = {
@@ -269,6 +272,36 @@ test('costs across connections: one query for the payer, the tree and the panel 
       assert.equal(sent('GetCostAndUsage').length, 6);
       assert.equal(describeOrganizations().length, 2, 'no DescribeOrganization again');
       assert.match(server.extensionLog(), /Costs: one query of default @ us-east-1, default @ eu-west-1, default → \d{12} @ eu-west-1, signed by default @ us-east-1 \(payer 123456789012\): 3 pages/);
+    });
+
+    await wb.step('Set Up Cost Allocation from the palette asks which connection', async () => {
+      await wb.runCommand('AWS IoT: Set Up Cost Allocation…');
+      const pick = await wb.waitForQuickInput({ title: 'Which connection?', timeout: 30_000 });
+      assert.deepEqual(pick.items.map((i) => i.label), [US, EU, DEV_EU]);
+      await wb.pressEscapeInQuickInput();
+      await wb.waitForQuickInputClosed();
+      assert.equal(sent('TagResource').length, 0);
+    });
+
+    await wb.step('Set Up from the member account\'s context menu: its groups only, its Billing step refused as a member\'s', async () => {
+      await wb.runTreeItemContextMenu(DEV_EU, 'Set Up Cost Allocation…');
+      await wb.waitForQuickInput({ title: `Set Up Cost Allocation (1/3): the tag key to allocate costs by (${DEV_EU})`, timeout: 60_000 });
+      await wb.pickQuickInputItem('BillingGroup');
+      await wb.waitForQuickInput({ title: /\(2\/3\): tag 2 billing groups with BillingGroup=<group name>/, timeout: 30_000 });
+      assert.deepEqual((await checkedQuickPickLabels(wb)).sort(), ['dev-bench', 'fleet']);
+      await clickQuickInputOk(wb);
+      await wb.waitForNotification(`Tagged 2 billing groups with BillingGroup=<group name> (${DEV_EU}).`, { timeout: 60_000 });
+      assert.deepEqual(
+        sent('TagResource').map((r) => (r.body as { resourceArn: string }).resourceArn).sort(),
+        [`arn:aws:iot:eu-west-1:${DEV}:billinggroup/dev-bench`, `arn:aws:iot:eu-west-1:${DEV}:billinggroup/fleet`],
+      );
+      // In the notification center: a toast may have been hidden again meanwhile.
+      await waitUntil('the Billing step\'s refusal in the log', async () => /Checking the cost-allocation tag failed: NotManagementAccount/.test(server.extensionLog()), { timeout: 60_000 });
+      await wb.openNotificationCenter();
+      await wb.waitForNotification(/Only the management account \(or a standalone account\) manages cost allocation tags/, { timeout: 30_000 });
+      const checks = sent('ListCostAllocationTags');
+      assert.equal(checks.length, 1);
+      assert.equal(checks[0].signingAccount, DEV, 'the Billing step is the connection\'s own');
     });
   });
 });

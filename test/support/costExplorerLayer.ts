@@ -291,7 +291,10 @@ export function createCostExplorerStandIn(options: { pageSize?: number } = {}): 
         return queued.type === undefined ? send(res, queued.status, queued.body) : sendError(res, queued.status, queued.type, queued.message);
       }
       const body = obj(rawBody);
-      if (accountType === 'member' && LINKED_ACCOUNT_REFUSAL[op]) return sendError(res, 400, 'AccessDeniedException', LINKED_ACCOUNT_REFUSAL[op]);
+      // A member account: set as such, or (issue 17) signed by an account another pays for.
+      const signer = signingAccount(headers);
+      const member = accountType === 'member' || (signer !== undefined && payers.has(signer) && payers.get(signer) !== signer);
+      if (member && LINKED_ACCOUNT_REFUSAL[op]) return sendError(res, 400, 'AccessDeniedException', LINKED_ACCOUNT_REFUSAL[op]);
       if (op === 'GetCostAndUsage' && usage.length > 0) {
         const start = String(obj(body.TimePeriod).Start ?? '');
         const end = String(obj(body.TimePeriod).End ?? '');
@@ -302,7 +305,7 @@ export function createCostExplorerStandIn(options: { pageSize?: number } = {}): 
         if (filterProblem) return sendError(res, 400, 'ValidationException', filterProblem);
         const tagKey = String(groupBy[0]?.Key ?? '');
         const second = groupBy[1] && groupBy[1].Type === 'DIMENSION' ? String(groupBy[1].Key) : undefined;
-        const viewer = signingAccount(headers);
+        const viewer = signer;
         const kept = usage.filter((u) => visibleTo(viewer, u) && keeps(body.Filter, u));
         const months = [...new Set(usage.map((u) => u.month))].filter((m) => `${m}-01` >= start.slice(0, 8) + '01' && `${m}-01` < end).sort();
         // Every group of the answer, month by month; pages of usagePageSize groups when set.
