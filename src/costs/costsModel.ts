@@ -134,6 +134,9 @@ export class CostsModel implements vscode.Disposable {
 
   private async loadNow(force: boolean, s: CostSettings): Promise<LoadedCosts> {
     const sessions = this.sessions();
+    // What was kept of connections since removed goes.
+    const live = new Set(sessions.map((x) => x.id));
+    for (const kept of [this.groupLists, this.stsAccounts, this.tagsSeen]) for (const id of [...kept.keys()]) if (!live.has(id)) kept.delete(id);
     // Each connection on its own: one whose groups cannot be listed is left out, with why (with one
     // connection, its problem is the load's, as it always was).
     const read = await Promise.all(
