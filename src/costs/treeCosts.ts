@@ -24,10 +24,10 @@ export function groupCostTexts(loaded: LoadedCosts, now = new Date()): Map<strin
     for (const [name, c] of costs) {
       const months = c.months.map((m, i) => `${m}: ${formatAmount(c.amounts[i], c.currency)}`).reverse();
       out.set(name, {
-      description: vscode.l10n.t('{0} this month', formatAmount(c.monthToDate, c.currency)),
-      tooltip: [
-        vscode.l10n.t('Costs ({0}, by tag {1}), as of {2}:', loaded.data.metric, loaded.data.tagKey, new Date(loaded.data.fetchedAt).toLocaleString()),
-        ...months,
+        description: vscode.l10n.t('{0} this month', formatAmount(c.monthToDate, c.currency)),
+        tooltip: [
+          vscode.l10n.t('Costs ({0}, by tag {1}), as of {2}:', loaded.data.metric, loaded.data.tagKey, new Date(loaded.data.fetchedAt).toLocaleString()),
+          ...months,
           ...(c.sharedWith.length > 0 ? [vscode.l10n.t('Shared with {0}: the figures are theirs together.', c.sharedWith.join(', '))] : []),
         ].join('\n'),
       });

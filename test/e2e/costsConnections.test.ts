@@ -196,10 +196,11 @@ test('costs across connections: one query for the payer, the tree and the panel 
         { Type: 'DIMENSION', Key: 'LINKED_ACCOUNT' },
       ]);
       assert.deepEqual((body.Filter as { And: unknown[] }).And[1], {
+        // Accounts in order (moto makes dev's id at random).
         Or: [
           { And: [{ Dimensions: { Key: 'LINKED_ACCOUNT', Values: [MGMT] } }, { Dimensions: { Key: 'REGION', Values: ['eu-west-1', 'us-east-1'] } }] },
           { And: [{ Dimensions: { Key: 'LINKED_ACCOUNT', Values: [DEV] } }, { Dimensions: { Key: 'REGION', Values: ['eu-west-1'] } }] },
-        ],
+        ].sort((a, b) => (a.And[0].Dimensions.Values[0] < b.And[0].Dimensions.Values[0] ? -1 : 1)),
       });
       assert.equal(describeOrganizations().length, 2, 'DescribeOrganization once per account');
     });
