@@ -84,7 +84,7 @@ async function requestsPerRefresh(): Promise<{ pages: number; requests: number }
     const conn = await iot.resolveConnection({ profile: 'default', region: 'us-east-1', endpoint: layer.endpoint });
     const data = await ce
       .service(conn, iot.credentials(conn))
-      .getCostAndUsage({ tagKey: TAG_KEY, metric: 'UnblendedCost', services: DEFAULT_COST_SERVICES, account: '123456789012', region: 'us-east-1', period: costPeriod(new Date(), 6), includeCreditsAndRefunds: false });
+      .getCostAndUsage({ tagKey: TAG_KEY, metric: 'UnblendedCost', services: DEFAULT_COST_SERVICES, scope: [{ account: '123456789012', regions: ['us-east-1'] }], period: costPeriod(new Date(), 6), includeCreditsAndRefunds: false });
     if (data.pages !== PAGES) throw new Error(`the query read ${data.pages} pages, ${PAGES} were queued`);
     return { pages: PAGES, requests: countCe(layer) };
   } finally {

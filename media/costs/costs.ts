@@ -12,7 +12,7 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-type SortKey = { by: 'name' } | { by: 'total' } | { by: 'month'; month: string };
+type SortKey = { by: 'name' } | { by: 'connection' } | { by: 'total' } | { by: 'month'; month: string };
 interface PersistedState {
   model?: PanelModel;
   sort?: SortKey;
@@ -168,10 +168,12 @@ function formatTick(v: number, m: PanelModel): string {
 
 // ---- table ----
 function sortedRows(m: PanelModel): PanelRow[] {
-  const sort = state.sort ?? { by: 'total' };
+  // Sorted by connection when the figures no longer cover several: by total.
+  const sort: SortKey = state.sort?.by === 'connection' && !m.byConnection ? { by: 'total' } : (state.sort ?? { by: 'total' });
   const dir = state.descending ? -1 : 1;
   const value = (r: PanelRow): number | string => {
     if (sort.by === 'name') return r.label.toLowerCase();
+    if (sort.by === 'connection') return `${(r.connection ?? '').toLowerCase()}\u0000${r.label.toLowerCase()}`;
     if (sort.by === 'total') return r.total;
     return r.cells.find((c) => c.month === sort.month)?.amount ?? 0;
   };
@@ -191,7 +193,8 @@ function sortButton(text: string, key: SortKey, th: HTMLTableCellElement): HTMLB
   const active = current !== undefined && current.by === key.by && (key.by !== 'month' || (current.by === 'month' && current.month === key.month));
   th.setAttribute('aria-sort', active ? (state.descending ? 'descending' : 'ascending') : 'none');
   b.addEventListener('click', () => {
-    state.descending = active ? !state.descending : key.by !== 'name';
+    // Text columns start ascending, figures descending.
+    state.descending = active ? !state.descending : key.by !== 'name' && key.by !== 'connection';
     state.sort = key;
     persist();
     if (state.model) drawTable(state.model, false);
@@ -202,12 +205,20 @@ function sortButton(text: string, key: SortKey, th: HTMLTableCellElement): HTMLB
 
 function drawTable(m: PanelModel, scrollToFocus: boolean): void {
   const table = el('table', { id: 'costs' });
-  table.append(el('caption', { text: `Costs by billing group and month, by tag ${m.tagKey} (${m.metric}), ${m.asOf}` }));
+  const byConnection = m.byConnection === true;
+  table.append(el('caption', { text: `Costs by billing group${byConnection ? ', connection' : ''} and month, by tag ${m.tagKey} (${m.metric}), ${m.asOf}` }));
   const head = el('tr');
   const nameTh = el('th');
   nameTh.scope = 'col';
   nameTh.append(sortButton('Billing group', { by: 'name' }, nameTh));
   head.append(nameTh);
+  // Several connections: where each row is (profile @ region; its account in the title).
+  if (byConnection) {
+    const th = el('th', { className: 'connection' });
+    th.scope = 'col';
+    th.append(sortButton('Connection', { by: 'connection' }, th));
+    head.append(th);
+  }
   m.months.forEach((month, i) => {
     const th = el('th', { className: 'num' });
     th.scope = 'col';
@@ -231,6 +242,10 @@ function drawTable(m: PanelModel, scrollToFocus: boolean): void {
     const th = el('th', { text: r.label, title: r.title });
     th.scope = 'row';
     tr.append(th);
+    if (byConnection) {
+      tr.dataset.connection = r.connection ?? '';
+      tr.append(el('td', { className: 'connection', text: r.connection ?? '', title: r.connectionTitle ?? '' }));
+    }
     r.cells.forEach((c, i) => {
       const td = el('td', { className: 'num', text: c.text });
       td.dataset.month = c.month;
@@ -242,12 +257,13 @@ function drawTable(m: PanelModel, scrollToFocus: boolean): void {
     });
     tr.append(el('td', { className: 'num total', text: r.totalText }));
     body.append(tr);
-    if (m.focus && r.kind === 'group' && r.value === m.focus) focused = tr;
+    const ofConnection = !m.focusConnection || (Array.isArray(r.connectionIds) && r.connectionIds.includes(m.focusConnection));
+    if (!focused && m.focus && r.kind === 'group' && r.value === m.focus && ofConnection) focused = tr;
   }
   if (m.rows.length === 0) {
     const tr = el('tr', { className: 'empty' });
     const td = el('td', { text: 'No costs for the IoT services in this period.' });
-    td.colSpan = m.months.length + 2;
+    td.colSpan = m.months.length + (byConnection ? 3 : 2);
     tr.append(td);
     body.append(tr);
   }
@@ -256,6 +272,7 @@ function drawTable(m: PanelModel, scrollToFocus: boolean): void {
   const footTh = el('th', { text: 'Total' });
   footTh.scope = 'row';
   foot.append(footTh);
+  if (byConnection) foot.append(el('td', { className: 'connection' }));
   for (const c of m.monthTotals) {
     const td = el('td', { className: 'num', text: c.text });
     td.dataset.month = c.month;

@@ -1,5 +1,9 @@
 // Cost arithmetic: Cost Explorer's TAG groups ("KEY$VALUE") mapped to billing groups, totals, the
 // chart's series and the tree's month-to-date figures. Every amount lands in exactly one row.
+// Across connections (issue 17) each amount is placed under its connection first: its account and
+// region (src/core/costQueries.ts says how an answer tells them), and its value is matched to that
+// connection's groups.
+import { locateEntry, type CostScope } from './costQueries';
 import type { Tag } from './types';
 import { UNATTRIBUTED_CHARGES, type UnattributedCharge } from './unattributedCharges';
 
@@ -50,6 +54,10 @@ export interface CostEntry {
   amount: number;
   /** Currency, e.g. "USD". */
   unit: string;
+  /** Its account, when the answer says it (a query of several accounts grouped by LINKED_ACCOUNT) or once placed (mergeCostData). */
+  account?: string;
+  /** Its region, when the answer says it (grouped by REGION) or once placed; absent when not known. */
+  region?: string;
 }
 
 export interface CostMonth {
@@ -91,6 +99,30 @@ export interface CostRow {
   /** One amount per month of the table, oldest first. */
   amounts: number[];
   total: number;
+  // --- across connections only (buildConnectionsCostTable) ---
+  /** The account of the usage. */
+  account?: string;
+  /** Its region; absent when not known (an account connected in several regions, asked for with other accounts, is grouped by account). */
+  region?: string;
+  /**
+   * The connections the row belongs to: those of its account and region (several only when
+   * connections share both); for a row whose region is not known, those holding its groups, or
+   * (no group) every connection of the account.
+   */
+  connections?: string[];
+  /** Per group (the order of `groups`), the connections holding it. */
+  groupConnections?: string[][];
+  /** Per group, its name with its connection's label, when a value is shared by groups of several connections. */
+  groupLabels?: string[];
+}
+
+/** A connection as the table names it. */
+export interface CostTableConnection {
+  id: string;
+  /** "profile @ region", as the tree names it. */
+  label: string;
+  account: string;
+  region: string;
 }
 
 export interface CostTable {
@@ -101,6 +133,13 @@ export interface CostTable {
   rows: CostRow[];
   monthTotals: number[];
   total: number;
+  /** The connections the figures cover (across connections only): more than one shows where each row is. */
+  connections?: CostTableConnection[];
+}
+
+/** A connection with its billing groups, whose figures a table places. */
+export interface CostConnection extends CostTableConnection {
+  groups: readonly KnownGroup[];
 }
 
 /**
@@ -146,27 +185,34 @@ function kindOf(value: string, groups: readonly string[]): CostRowKind {
   return groups.length > 1 ? 'shared' : 'unmatched';
 }
 
-/** The table: one row per tag value seen, amounts per month, totals; largest first, Unallocated last. */
-export function buildCostTable(data: CostData, groups: readonly KnownGroup[]): CostTable {
+/** Where an amount goes: its row's identity and what the row says of it. */
+interface Placement {
+  key: string;
+  kind: CostRowKind;
+  groups: string[];
+  where?: Pick<CostRow, 'account' | 'region' | 'connections' | 'groupConnections' | 'groupLabels'>;
+}
+
+/** Rows from placed amounts: amounts per month, totals; largest first, Unallocated last (then by value and place). */
+function tabulate(data: CostData, place: (e: CostEntry) => Placement, order: (r: CostRow) => string = () => ''): Omit<CostTable, 'connections'> {
   const months = data.months.map((m) => m.month);
-  const byValue = groupsByValue(groups, data.tagKey);
   const rows = new Map<string, CostRow>();
   let currency = '';
   data.months.forEach((m, i) => {
     for (const e of m.entries) {
       if (!currency && e.unit) currency = e.unit;
-      let row = rows.get(e.value);
+      const p = place(e);
+      let row = rows.get(p.key);
       if (!row) {
-        const g = e.value === '' ? [] : (byValue.get(e.value) ?? []);
-        row = { kind: kindOf(e.value, g), value: e.value, groups: [...g], amounts: months.map(() => 0), total: 0 };
-        rows.set(e.value, row);
+        row = { kind: p.kind, value: e.value, groups: [...p.groups], amounts: months.map(() => 0), total: 0, ...(p.where ?? {}) };
+        rows.set(p.key, row);
       }
       row.amounts[i] += e.amount;
     }
   });
   for (const r of rows.values()) r.total = sum(r.amounts);
   const sorted = [...rows.values()].sort(
-    (a, b) => Number(a.kind === 'unallocated') - Number(b.kind === 'unallocated') || b.total - a.total || compareText(a.value, b.value),
+    (a, b) => Number(a.kind === 'unallocated') - Number(b.kind === 'unallocated') || b.total - a.total || compareText(a.value, b.value) || compareText(order(a), order(b)),
   );
   const monthTotals = months.map((_, i) => sum(sorted.map((r) => r.amounts[i])));
   return {
@@ -180,6 +226,123 @@ export function buildCostTable(data: CostData, groups: readonly KnownGroup[]): C
   };
 }
 
+/** The table of one connection's figures: one row per tag value seen (an entry's account and region are not looked at). */
+export function buildCostTable(data: CostData, groups: readonly KnownGroup[]): CostTable {
+  const byValue = groupsByValue(groups, data.tagKey);
+  return tabulate(data, (e) => {
+    const g = e.value === '' ? [] : (byValue.get(e.value) ?? []);
+    return { key: e.value, kind: kindOf(e.value, g), groups: g };
+  });
+}
+
+/**
+ * The answers of several queries as one: each entry placed (its account and region from the answer's
+ * second key, else from its query's scope: locateEntry), the months joined (estimated when any answer
+ * says so), the oldest "as of", every page counted. Queries of one load share tag key, metric, period
+ * and credits (they are in every cache key).
+ */
+export function mergeCostData(parts: readonly { data: CostData; scope: CostScope }[]): CostData {
+  if (parts.length === 0) throw new Error('No cost answers to merge');
+  const byMonth = new Map<string, CostMonth>();
+  for (const { data, scope } of parts)
+    for (const m of data.months) {
+      const month = byMonth.get(m.month) ?? { month: m.month, estimated: false, entries: [] };
+      month.estimated ||= m.estimated;
+      for (const e of m.entries) month.entries.push({ value: e.value, amount: e.amount, unit: e.unit, ...locateEntry(scope, e) });
+      byMonth.set(m.month, month);
+    }
+  const credits = parts.map((p) => p.data.includesCreditsAndRefunds);
+  return {
+    tagKey: parts[0].data.tagKey,
+    metric: parts[0].data.metric,
+    months: [...byMonth.values()].sort((a, b) => compareText(a.month, b.month)),
+    fetchedAt: Math.min(...parts.map((p) => p.data.fetchedAt)),
+    pages: sum(parts.map((p) => p.data.pages)),
+    ...(credits.every((c) => c === credits[0]) && credits[0] !== undefined ? { includesCreditsAndRefunds: credits[0] } : {}),
+  };
+}
+
+/**
+ * The table across connections (issue 17). Each amount is placed under the connections of its account
+ * and region and its value matched to their groups as for one connection (the convention
+ * `<key>=<group name>`, or the tags known). When the region is not known (grouped by account, the
+ * account connected in several regions), the value is matched against the groups of each of the
+ * account's connections: one connection has it → that connection's row; several → one shared row
+ * naming them with their connections; none → a row of the account. Unallocated is per connection, or
+ * per account when the region is not known. Connections of one account and region are one place.
+ */
+export function buildConnectionsCostTable(data: CostData, connections: readonly CostConnection[]): CostTable {
+  const placeKey = (account: string, region: string) => JSON.stringify([account, region]);
+  const places = new Map<string, { account: string; region: string; conns: CostConnection[]; byValue?: Map<string, string[]> }>();
+  const accountPlaces = new Map<string, string[]>();
+  for (const c of connections) {
+    const k = placeKey(c.account, c.region);
+    const p = places.get(k);
+    if (p) p.conns.push(c);
+    else {
+      places.set(k, { account: c.account, region: c.region, conns: [c] });
+      accountPlaces.set(c.account, [...(accountPlaces.get(c.account) ?? []), k]);
+    }
+  }
+  const valuesAt = (k: string) => {
+    const p = places.get(k);
+    if (!p) return new Map<string, string[]>();
+    p.byValue ??= groupsByValue(
+      p.conns.flatMap((c) => c.groups),
+      data.tagKey,
+    );
+    return p.byValue;
+  };
+  const ids = (k: string) => places.get(k)?.conns.map((c) => c.id) ?? [];
+  const labelOf = (k: string) => places.get(k)?.conns.map((c) => c.label).join(', ') ?? '';
+  const atPlace = (value: string, k: string, account: string, region: string): Placement => {
+    const g = value === '' ? [] : (valuesAt(k).get(value) ?? []);
+    return {
+      key: JSON.stringify(['place', k, value]),
+      kind: kindOf(value, g),
+      groups: g,
+      where: { account, region, connections: ids(k), ...(g.length > 0 ? { groupConnections: g.map(() => ids(k)) } : {}) },
+    };
+  };
+  const memo = new Map<string, Placement>();
+  const place = (e: CostEntry): Placement => {
+    const account = e.account ?? '';
+    const memoKey = JSON.stringify([e.value, account, e.region ?? null]);
+    const known = memo.get(memoKey);
+    if (known) return known;
+    let p: Placement;
+    if (e.region !== undefined) p = atPlace(e.value, placeKey(account, e.region), account, e.region);
+    else {
+      const own = accountPlaces.get(account) ?? [];
+      const all = own.flatMap(ids);
+      const hits = e.value === '' ? [] : own.filter((k) => (valuesAt(k).get(e.value) ?? []).length > 0);
+      if (hits.length === 1) p = atPlace(e.value, hits[0], account, places.get(hits[0])?.region ?? '');
+      else if (hits.length > 1) {
+        const members = hits.flatMap((k) => (valuesAt(k).get(e.value) ?? []).map((g) => ({ g, k })));
+        p = {
+          key: JSON.stringify(['account', account, e.value]),
+          kind: 'shared',
+          groups: members.map((m) => m.g),
+          where: {
+            account,
+            connections: hits.flatMap(ids),
+            groupConnections: members.map((m) => ids(m.k)),
+            groupLabels: members.map((m) => `${m.g} (${labelOf(m.k)})`),
+          },
+        };
+      } else p = { key: JSON.stringify(['account', account, e.value]), kind: e.value === '' ? 'unallocated' : 'unmatched', groups: [], where: { account, connections: all } };
+    }
+    memo.set(memoKey, p);
+    return p;
+  };
+  const label = new Map(connections.map((c) => [c.id, c.label]));
+  const order = (r: CostRow) => (r.connections ?? []).map((id) => label.get(id) ?? '').join(', ') || (r.account ?? '');
+  return {
+    ...tabulate(data, place, order),
+    connections: connections.map((c) => ({ id: c.id, label: c.label, account: c.account, region: c.region })),
+  };
+}
+
 function sum(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0);
 }
@@ -190,7 +353,7 @@ export function rowLabel(row: CostRow): string {
     case 'group':
       return row.groups[0];
     case 'shared':
-      return `${row.value} (shared by ${row.groups.join(', ')})`;
+      return `${row.value} (shared by ${(row.groupLabels ?? row.groups).join(', ')})`;
     case 'unmatched':
       return `${row.value} (no billing group)`;
     case 'unallocated':
@@ -204,14 +367,34 @@ export interface ChartSeries {
   amounts: number[];
 }
 
-/** The chart's stacks: the `top` largest rows, "Other" for the rest (if any), "Unallocated" (if any). */
+/**
+ * Where a row is, for people, when the table covers several connections: its connections' labels
+ * ("dev @ eu-west-1", several joined), or its account when no connection holds it; '' with one connection.
+ */
+export function rowPlace(table: CostTable, row: CostRow): string {
+  const conns = table.connections ?? [];
+  if (conns.length <= 1) return '';
+  const label = new Map(conns.map((c) => [c.id, c.label]));
+  const names = (row.connections ?? []).map((id) => label.get(id) ?? id);
+  return names.length > 0 ? names.join(', ') : `Account ${row.account ?? ''}`;
+}
+
+/**
+ * The chart's stacks: the `top` largest rows, "Other" for the rest (if any), "Unallocated" (if any,
+ * all its rows together). With several connections a row's label names its connection, since one
+ * group name may be a group of several accounts.
+ */
 export function chartSeries(table: CostTable, top = CHART_TOP_ROWS): ChartSeries[] {
   const allocated = table.rows.filter((r) => r.kind !== 'unallocated').sort((a, b) => b.total - a.total || compareText(a.value, b.value));
-  const out: ChartSeries[] = allocated.slice(0, top).map((r) => ({ kind: 'row', label: rowLabel(r), amounts: [...r.amounts] }));
+  const labelOf = (r: CostRow) => {
+    const place = r.kind === 'shared' && r.groupLabels ? '' : rowPlace(table, r);
+    return place ? `${rowLabel(r)} (${place})` : rowLabel(r);
+  };
+  const out: ChartSeries[] = allocated.slice(0, top).map((r) => ({ kind: 'row', label: labelOf(r), amounts: [...r.amounts] }));
   const rest = allocated.slice(top);
   if (rest.length > 0) out.push({ kind: 'other', label: `Other (${rest.length})`, amounts: table.months.map((_, i) => sum(rest.map((r) => r.amounts[i]))) });
-  const un = table.rows.find((r) => r.kind === 'unallocated');
-  if (un) out.push({ kind: 'unallocated', label: UNALLOCATED_LABEL, amounts: [...un.amounts] });
+  const un = table.rows.filter((r) => r.kind === 'unallocated');
+  if (un.length > 0) out.push({ kind: 'unallocated', label: UNALLOCATED_LABEL, amounts: table.months.map((_, i) => sum(un.map((r) => r.amounts[i]))) });
   return out;
 }
 
@@ -248,6 +431,32 @@ export function costsByGroup(table: CostTable): Map<string, GroupCost> {
   return out;
 }
 
+/**
+ * What each billing group of each connection costs (the tree across connections): connection id →
+ * group name → its figures. A group of two connections of one account and region is in both.
+ */
+export function costsByConnection(table: CostTable): Map<string, Map<string, GroupCost>> {
+  const out = new Map<string, Map<string, GroupCost>>();
+  for (const r of table.rows) {
+    if (r.kind !== 'group' && r.kind !== 'shared') continue;
+    const names = r.groupLabels ?? r.groups;
+    r.groups.forEach((g, k) => {
+      for (const id of r.groupConnections?.[k] ?? []) {
+        const mine = out.get(id) ?? new Map<string, GroupCost>();
+        mine.set(g, {
+          monthToDate: r.amounts[r.amounts.length - 1] ?? 0,
+          amounts: [...r.amounts],
+          months: [...table.months],
+          currency: table.currency,
+          sharedWith: names.filter((_, j) => j !== k),
+        });
+        out.set(id, mine);
+      }
+    });
+  }
+  return out;
+}
+
 /** YYYY-MM of an instant's UTC month (Cost Explorer's months are UTC months). */
 export function utcMonth(d: Date): string {
   return `${String(d.getUTCFullYear()).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
@@ -259,6 +468,11 @@ export function utcMonth(d: Date): string {
  */
 export function currentMonthCosts(data: CostData, table: CostTable, now: Date): Map<string, GroupCost> {
   return data.months.at(-1)?.month === utcMonth(now) ? costsByGroup(table) : new Map();
+}
+
+/** currentMonthCosts per connection (the tree across connections): nothing once the figures' last month is past. */
+export function currentMonthCostsByConnection(data: CostData, table: CostTable, now: Date): Map<string, Map<string, GroupCost>> {
+  return data.months.at(-1)?.month === utcMonth(now) ? costsByConnection(table) : new Map();
 }
 
 /** An amount in a currency, e.g. "$12.34" or "-$0.50"; an unknown currency code is written after the number. */

@@ -3,6 +3,12 @@
 import type { CostRow, CostTable } from './costs';
 
 export const CSV_HEADER = ['group', 'tag value', 'month', 'amount', 'currency', 'estimated'] as const;
+/**
+ * Added after the others when the figures cover several connections (issue 17): after, so that a
+ * script reading the columns by position reads one connection's file as before; only then, so that
+ * one connection's file is unchanged. The region is empty where Cost Explorer did not say it.
+ */
+export const CSV_PLACE_HEADER = ['account', 'region'] as const;
 
 /** First characters that make a spreadsheet read a cell as a formula (or that it strips before doing so). */
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -35,18 +41,27 @@ export function plainNumber(n: number): string {
 
 /** The group column: the group's name, several joined with "; " for a shared value, empty otherwise. */
 function groupCell(row: CostRow): string {
-  return row.kind === 'group' || row.kind === 'shared' ? row.groups.join('; ') : '';
+  return row.kind === 'group' || row.kind === 'shared' ? (row.groupLabels ?? row.groups).join('; ') : '';
 }
 
 /** U+FEFF: spreadsheets (Excel above all) read a file starting with it as UTF-8, so group names keep their characters. */
 export const UTF8_BOM = '\uFEFF';
 
 export function costsCsv(table: CostTable): string {
-  const lines = [CSV_HEADER.join(',')];
+  const places = (table.connections?.length ?? 0) > 1;
+  const lines = [[...CSV_HEADER, ...(places ? CSV_PLACE_HEADER : [])].join(',')];
   for (const row of table.rows)
     table.months.forEach((month, i) => {
       lines.push(
-        [inertCell(groupCell(row)), inertCell(row.value), month, plainNumber(row.amounts[i]), inertCell(table.currency), table.estimated[i] ? 'true' : 'false']
+        [
+          inertCell(groupCell(row)),
+          inertCell(row.value),
+          month,
+          plainNumber(row.amounts[i]),
+          inertCell(table.currency),
+          table.estimated[i] ? 'true' : 'false',
+          ...(places ? [inertCell(row.account ?? ''), inertCell(row.region ?? '')] : []),
+        ]
           .map(csvField)
           .join(','),
       );

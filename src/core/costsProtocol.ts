@@ -1,7 +1,7 @@
 // The messages between the costs panel's webview and the extension, and the panel's model (figures
 // already formatted, so the webview only places text). The webview is untrusted: the host accepts
 // only the few message types below, with no payload but a bounded sort state. Pure: no vscode.
-import { chartSeries, creditsNote, formatAmount, NEVER_ATTRIBUTED_CHARGES, rowLabel, unallocatedExplanation, type CostRowKind, type CostTable, type UnattributedCharge } from './costs';
+import { chartSeries, creditsNote, formatAmount, NEVER_ATTRIBUTED_CHARGES, rowLabel, rowPlace, unallocatedExplanation, type CostRow, type CostRowKind, type CostTable, type UnattributedCharge } from './costs';
 
 export interface PanelCell {
   month: string;
@@ -20,6 +20,12 @@ export interface PanelRow {
   cells: PanelCell[];
   total: number;
   totalText: string;
+  /** Where the row is (its connection's "profile @ region", several joined), '' with one connection: data-connection and the Connection column. */
+  connection: string;
+  /** The Connection cell's title: the account, and why the region is not known when it is not. */
+  connectionTitle: string;
+  /** The ids of the row's connections (the focus of a group of one connection). */
+  connectionIds: string[];
 }
 
 export interface PanelSeries {
@@ -52,13 +58,30 @@ export interface PanelModel {
   offerSetUp: boolean;
   /** The group to scroll to and highlight (context menu), or ''. */
   focus: string;
+  /** The id of that group's connection (several connections may hold one name), or ''. */
+  focusConnection: string;
+  /** The figures cover more than one connection: the table has a Connection column. */
+  byConnection: boolean;
+}
+
+/** The Connection cell of a row: its connections' labels, and its title with the account. */
+export function rowConnection(table: CostTable, row: CostRow): { text: string; title: string } {
+  const text = rowPlace(table, row);
+  if (!text) return { text: '', title: '' };
+  const account = row.account ?? '';
+  const title =
+    row.region !== undefined
+      ? `Account ${account}, region ${row.region}`
+      : `Account ${account}: the region is not known — this account is connected in several regions and was asked for together with other accounts, so Cost Explorer grouped its costs by account.`;
+  return { text, title };
 }
 
 export function panelModel(
   table: CostTable,
-  info: { metric: string; asOf: string; notice?: string; offerSetUp?: boolean; focus?: string; includesCreditsAndRefunds?: boolean },
+  info: { metric: string; asOf: string; notice?: string; offerSetUp?: boolean; focus?: string; focusConnection?: string; includesCreditsAndRefunds?: boolean },
 ): PanelModel {
   const fmt = (n: number) => formatAmount(n, table.currency);
+  const byConnection = (table.connections?.length ?? 0) > 1;
   return {
     tagKey: table.tagKey,
     metric: info.metric,
@@ -72,15 +95,19 @@ export function panelModel(
       label: rowLabel(r),
       title:
         r.kind === 'shared'
-          ? `Tag value "${r.value}" is shared by ${r.groups.join(', ')}: their cost is shown together.`
+          ? `Tag value "${r.value}" is shared by ${(r.groupLabels ?? r.groups).join(', ')}: their cost is shown together.`
           : r.kind === 'unmatched'
-            ? `Tag value "${r.value}" matches no billing group in this region.`
+            ? `Tag value "${r.value}" matches no billing group ${r.region === undefined && r.account !== undefined ? `of account ${r.account}` : 'in this region'}.`
             : r.kind === 'unallocated'
               ? unallocatedExplanation()
               : `Billing group ${r.groups[0]} (${table.tagKey}=${r.value})`,
       cells: table.months.map((month, i) => ({ month, amount: r.amounts[i], text: fmt(r.amounts[i]) })),
       total: r.total,
       totalText: fmt(r.total),
+      ...(() => {
+        const where = rowConnection(table, r);
+        return { connection: where.text, connectionTitle: where.title, connectionIds: byConnection ? [...(r.connections ?? [])] : [] };
+      })(),
     })),
     monthTotals: table.months.map((month, i) => ({ month, amount: table.monthTotals[i], text: fmt(table.monthTotals[i]) })),
     total: table.total,
@@ -93,6 +120,8 @@ export function panelModel(
     notice: info.notice ?? '',
     offerSetUp: info.offerSetUp ?? false,
     focus: info.focus ?? '',
+    focusConnection: byConnection ? (info.focusConnection ?? '') : '',
+    byConnection,
   };
 }
 

@@ -1,10 +1,10 @@
 // The costs feature behind its lazy boundary (dist/costs.js, loaded by costsLoader.ts when costs are
 // first asked for): the model, the panel, the commands' work and the tree's figures.
 import vscode = require('vscode');
-import { buildCostTable } from '../core/costs';
+import { buildConnectionsCostTable } from '../core/costs';
 import { costsCsv } from '../core/costsCsv';
 import type { Deps } from '../shared/deps';
-import { isGroupNode } from '../tree/nodes';
+import { isConnectionNode, isGroupNode } from '../tree/nodes';
 import { CostsModel } from './costsModel';
 import { CostsPanel } from './costsPanel';
 import { readCostSettings } from './costSettings';
@@ -15,7 +15,7 @@ export interface CostsFeature extends vscode.Disposable {
   showCosts(arg?: unknown): Promise<void>;
   refreshCosts(): Promise<void>;
   exportCosts(): Promise<void>;
-  setUp(): Promise<void>;
+  setUp(arg?: unknown): Promise<void>;
   restorePanel(panel: vscode.WebviewPanel): void;
   /** Cost Explorer requests this window sent. */
   requestCount(): number;
@@ -28,7 +28,10 @@ export function createCostsFeature(deps: Deps): CostsFeature {
 
   return {
     async showCosts(arg) {
-      panel.open(isGroupNode(arg) ? arg.name : typeof arg === 'string' ? arg : undefined);
+      // From a group's context menu: scrolled to that group of that connection (several may hold the name).
+      if (isGroupNode(arg)) panel.open(arg.name, false, arg.session.id);
+      else if (isConnectionNode(arg)) panel.open(undefined, false, arg.session.id);
+      else panel.open(typeof arg === 'string' ? arg : undefined);
     },
 
     async refreshCosts() {
@@ -42,7 +45,7 @@ export function createCostsFeature(deps: Deps): CostsFeature {
 
     async exportCosts() {
       const loaded = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading costs') }, () => model.load());
-      const table = buildCostTable(loaded.data, loaded.groups);
+      const table = buildConnectionsCostTable(loaded.data, loaded.connections);
       const month = table.months[table.months.length - 1] ?? 'costs';
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
       const target = await vscode.window.showSaveDialog({
@@ -58,7 +61,7 @@ export function createCostsFeature(deps: Deps): CostsFeature {
       if ((await vscode.window.showInformationMessage(vscode.l10n.t('Costs exported to {0}.', target.toString(true)), open)) === open) await vscode.commands.executeCommand('vscode.open', target);
     },
 
-    setUp: () => setUpCostAllocation(deps, model),
+    setUp: (arg) => setUpCostAllocation(deps, model, arg),
     restorePanel: (p) => panel.restore(p),
     requestCount: () => model.requestCount(),
 

@@ -1,26 +1,30 @@
-// Where the figures come from: the cache while fresh, else the one Cost Explorer query. Nothing here
+// Where the figures come from: the cache while fresh, else Cost Explorer — one query per payer across
+// the connections (issue 17; costsAcross.ts runs the plan), never one per connection. Nothing here
 // runs until someone asks for costs (the panel, Refresh, Export, or showInTree turned on).
 import vscode = require('vscode');
-import type { Connection } from '../aws';
-import { costsPartition } from '../core/costAllocation';
-import { costPeriod } from '../core/costPeriod';
-import type { CostData, KnownGroup } from '../core/costs';
+import type { BillingGroupService, Connection } from '../aws';
+import type { CostConnection, CostData, KnownGroup } from '../core/costs';
 import type { Tag } from '../core/types';
 import type { Session } from '../connection/session';
 import type { Deps } from '../shared/deps';
-import { asProblem, type ProblemLike } from '../shared/problems';
-import { cachedOrQueried, CostCache, costCacheKey, LoadGate, type CostCacheKey } from './costCache';
+import { asProblem, isCancellation, type ProblemLike } from '../shared/problems';
+import { CostCache, LoadGate } from './costCache';
+import { loadCostsAcross, OFFLINE_CODES, PayerBook, type CostSource, type CostsAcrossPorts, type LeftOut } from './costsAcross';
 import { loadCostsAws } from './costsAwsLoader';
 import type { CostExplorerLayer, CostExplorerService } from '../aws/costExplorer';
 import { readCostSettings, type CostSettings } from './costSettings';
 
 export interface LoadedCosts {
+  /** The figures of every connection shown, each amount with its account and region. */
   data: CostData;
-  groups: KnownGroup[];
-  key: CostCacheKey;
+  /** The connections those figures cover (with their groups), in the tree's order. */
+  connections: CostConnection[];
+  /** Every figure came from the cache. */
   fromCache: boolean;
-  /** Set when the figures are older than wanted because the query failed (e.g. offline). */
+  /** Set when some figures are older than wanted because their query failed (e.g. offline). */
   problem?: ProblemLike;
+  /** Connections whose costs are not shown, each with the sentence saying why. */
+  leftOut: { id: string; label: string; message: string }[];
 }
 
 /** The account of a billing group ARN: arn:PARTITION:iot:REGION:ACCOUNT:billinggroup/NAME. */
@@ -29,41 +33,46 @@ export function accountOfArn(arn: string): string | undefined {
   return account && /^\d{12}$/.test(account) ? account : undefined;
 }
 
-/** Problems after which cached figures still serve: nothing answered. */
-const OFFLINE_CODES = new Set(['EndpointUnreachable', 'BadResponse', 'InternalFailure']);
-
 export class CostsModel implements vscode.Disposable {
   private layer: CostExplorerLayer | undefined;
   private readonly cache: CostCache;
+  /** The payer of each account, kept a day in globalState (DescribeOrganization once per account). */
+  private readonly payers: PayerBook;
   private readonly changed = new vscode.EventEmitter<LoadedCosts>();
   /** Fires with each new set of figures (a query, or the cache read for another key). */
   readonly onDidChange = this.changed.event;
-  /** Tags read by Set Up (name → tags): groups tagged another way than the convention are matched through them. */
-  readonly knownTags = new Map<string, Tag[]>();
-  private groupsCache: { generation: number; groups: { name: string; arn: string }[] } | undefined;
+  /** Tags read by Set Up, per connection id and group name: groups tagged another way than the convention are matched through them. */
+  private readonly tagsSeen = new Map<string, Map<string, Tag[]>>();
+  /** Each connection's groups, per session generation. */
+  private readonly groupLists = new Map<string, { generation: number; groups: { name: string; arn: string }[] }>();
+  /** STS's answer for a connection without groups, per session generation. */
+  private readonly stsAccounts = new Map<string, { generation: number; account: string }>();
   private readonly gate = new LoadGate<LoadedCosts>();
   last: LoadedCosts | undefined;
-  /** STS's answer for an account without groups, kept for the session's connection. */
-  private account: string | undefined;
 
   constructor(private readonly deps: Deps) {
     this.cache = new CostCache(deps.context.globalState);
+    this.payers = new PayerBook(deps.context.globalState);
   }
 
-  /** The connection whose costs are shown: the first (costs across connections: see issue 17). */
-  get session(): Session {
-    return this.deps.connections.primary;
+  /** The connections whose costs are shown: every connection of the view, the first one first. */
+  sessions(): Session[] {
+    return this.deps.connections.all.filter((s) => !s.disposed);
   }
 
-  /** The Cost Explorer service of the current connection (loads dist/costs-aws.js on first use). */
-  async costExplorer(): Promise<{ ce: CostExplorerService; connection: Connection }> {
-    const { connection } = await this.session.connect();
+  /** Cost Explorer with a connection's credentials (loads dist/costs-aws.js on first use). */
+  private ceFor(connection: Connection): CostExplorerService {
     if (!this.layer) {
       const { createCostExplorerLayer } = loadCostsAws();
       this.layer = createCostExplorerLayer({ log: (e) => this.deps.log.call(e) });
     }
-    const aws = this.session.aws();
-    return { ce: this.layer.service(connection, aws.credentials(connection)), connection };
+    return this.layer.service(connection, this.deps.connections.aws().credentials(connection));
+  }
+
+  /** The Cost Explorer service of a connection (Set Up acts on one). */
+  async costExplorer(session: Session): Promise<{ ce: CostExplorerService; connection: Connection }> {
+    const { connection } = await session.connect();
+    return { ce: this.ceFor(connection), connection };
   }
 
   /** Cost Explorer requests this window sent (bench, log). */
@@ -71,71 +80,104 @@ export class CostsModel implements vscode.Disposable {
     return this.layer?.requestCount() ?? 0;
   }
 
-  private async groups(force: boolean, signal?: AbortSignal): Promise<{ name: string; arn: string }[]> {
-    const { service, generation } = await this.session.connect();
-    const known = this.groupsCache?.generation === generation ? this.groupsCache : undefined;
-    if (force || !known) {
-      if (!known) this.account = undefined;
-      try {
-        this.groupsCache = { generation, groups: await service.listAllBillingGroups({}, signal) };
-      } catch (e) {
-        // Offline: the groups listed before serve, so the cached figures can still be shown (loadNow).
-        if (!known || !OFFLINE_CODES.has(asProblem(e)?.code ?? '')) throw e;
-        this.deps.log.warn(`Costs: the billing groups could not be listed again (${asProblem(e)?.code}); those listed before are used`);
-        return known.groups;
-      }
-      return this.groupsCache.groups;
-    }
-    return known.groups;
+  /** Tags Set Up read or wrote for a group of a connection. */
+  rememberTags(session: Session, name: string, tags: Tag[]): void {
+    const mine = this.tagsSeen.get(session.id) ?? new Map<string, Tag[]>();
+    mine.set(name, tags);
+    this.tagsSeen.set(session.id, mine);
   }
 
-  /** Forgets the group list (groups were created, deleted or tagged). */
-  forgetGroups(): void {
-    this.groupsCache = undefined;
+  /** Forgets a connection's group list (groups were created, deleted or tagged). */
+  forgetGroups(session: Session): void {
+    this.groupLists.delete(session.id);
+  }
+
+  private async groups(session: Session, service: BillingGroupService, generation: number, force: boolean): Promise<{ name: string; arn: string }[]> {
+    const kept = this.groupLists.get(session.id);
+    const known = kept?.generation === generation ? kept : undefined;
+    if (!force && known) return known.groups;
+    try {
+      const groups = await service.listAllBillingGroups({}, session.signal);
+      this.groupLists.set(session.id, { generation, groups });
+      return groups;
+    } catch (e) {
+      // Offline: the groups listed before serve, so the cached figures can still be shown.
+      if (!known || !OFFLINE_CODES.has(asProblem(e)?.code ?? '')) throw e;
+      this.deps.log.warn(`Costs: the billing groups of ${session.label} could not be listed again (${asProblem(e)?.code}); those listed before are used`);
+      return known.groups;
+    }
+  }
+
+  /** A connection as the plan needs it: resolved, its groups listed, its account (the groups' ARNs, else STS once per generation). */
+  private async source(session: Session, force: boolean): Promise<CostSource> {
+    const { connection, service, generation } = await session.connect();
+    const list = await this.groups(session, service, generation, force);
+    let account = list.map((g) => accountOfArn(g.arn)).find((a) => a !== undefined) ?? session.account;
+    if (!account) {
+      const kept = this.stsAccounts.get(session.id);
+      account = kept?.generation === generation ? kept.account : await service.callerAccount(session.signal);
+      this.stsAccounts.set(session.id, { generation, account });
+    }
+    const seen = this.tagsSeen.get(session.id);
+    // Tags the extension already read or wrote (details, Edit Tags, Set Up): groups tagged another way are matched through them.
+    const groups: KnownGroup[] = list.map((g) => ({ name: g.name, tags: service.knownTags(g.arn) ?? seen?.get(g.name) }));
+    return { id: session.id, label: session.label, connection, account, groups, arns: list.map((g) => g.arn) };
   }
 
   /**
    * The costs: cached while fresh (force: query anyway). Concurrent callers share one load; a forced
-   * Refresh during a load that queries shares it (one billed query, not two).
+   * Refresh during a load that queries shares it (one billed query per payer, not two).
    */
   load(options: { force?: boolean } = {}): Promise<LoadedCosts> {
     return this.gate.run(options.force === true, (force) => this.loadNow(force, readCostSettings()));
   }
 
   private async loadNow(force: boolean, s: CostSettings): Promise<LoadedCosts> {
-    const { connection, service } = await this.session.connect();
-    const list = await this.groups(force);
-    // The account from the groups' ARNs; without groups, from STS (all usage is then Unallocated).
-    const account = list.map((g) => accountOfArn(g.arn)).find((a) => a !== undefined) ?? (this.account ??= await service.callerAccount());
-    // Tags the extension already read or wrote (details, Edit Tags, Set Up): groups tagged another way are matched through them.
-    const groups: KnownGroup[] = list.map((g) => ({ name: g.name, tags: service.knownTags(g.arn) ?? this.knownTags.get(g.name) }));
-    // GovCloud: its costs are in the associated standard account's Cost Explorer; said before anything is sent.
-    if (costsPartition(connection.region, list.map((g) => g.arn)) === 'aws-us-gov') (await this.costExplorer()).ce.refuseGovCloud(list.map((g) => g.arn));
+    const sessions = this.sessions();
+    // What was kept of connections since removed goes.
+    const live = new Set(sessions.map((x) => x.id));
+    for (const kept of [this.groupLists, this.stsAccounts, this.tagsSeen]) for (const id of [...kept.keys()]) if (!live.has(id)) kept.delete(id);
+    // Each connection on its own: one whose groups cannot be listed is left out, with why (with one
+    // connection, its problem is the load's, as it always was).
+    const read = await Promise.all(
+      sessions.map(async (session): Promise<CostSource | LeftOut> => {
+        try {
+          return await this.source(session, force);
+        } catch (e) {
+          if (sessions.length === 1) throw e;
+          return { id: session.id, label: session.label, error: e };
+        }
+      }),
+    );
+    const sources = read.filter((r): r is CostSource => 'connection' in r);
+    const leftOut = read.filter((r): r is LeftOut => !('connection' in r));
+    const ports: CostsAcrossPorts = {
+      cache: this.cache,
+      payers: this.payers,
+      describePayer: async (source) => {
+        const org = this.deps.connections.aws().organizations(source.connection);
+        try {
+          return await org.payer();
+        } finally {
+          org.dispose();
+        }
+      },
+      costExplorer: (source) => this.ceFor(source.connection),
+      log: { info: (m) => this.deps.log.info(m), warn: (m) => this.deps.log.warn(m) },
+    };
     // The key holds the period of this instant: after 00:00 UTC on the 1st, last month's figures are another key.
-    const now = new Date();
-    const key: CostCacheKey = costCacheKey(s, { profile: connection.profile, account, region: connection.region }, now);
-    try {
-      const r = await cachedOrQueried(this.cache, key, { force, cacheHours: s.cacheHours, now: now.getTime() }, async () => {
-        const { ce } = await this.costExplorer();
-        return ce.getCostAndUsage({
-          tagKey: s.tagKey,
-          metric: s.metric,
-          services: s.services,
-          account,
-          region: connection.region,
-          period: costPeriod(now, s.months),
-          includeCreditsAndRefunds: s.includeCreditsAndRefunds,
-        });
-      });
-      if (r.fromCache) this.deps.log.info(`Costs: cached figures of ${new Date(r.data.fetchedAt).toISOString()} used (no Cost Explorer request)`);
-      return this.publish({ data: r.data, groups, key, fromCache: r.fromCache });
-    } catch (e) {
-      // Nothing answered (offline, or Cost Explorer failing): the cached figures, however old, with the problem.
-      const cached = this.cache.get(key);
-      const problem = asProblem(e);
-      if (cached && problem && OFFLINE_CODES.has(problem.code)) return this.publish({ data: cached.data, groups, key, fromCache: true, problem });
-      throw e;
-    }
+    const r = await loadCostsAcross(sources, leftOut, s, { force, now: new Date() }, ports);
+    const answered = r.outcomes.filter((o) => o.data);
+    const offline = answered.find((o) => o.error !== undefined);
+    const said = (e: unknown) => asProblem(e)?.message ?? String((e as Error)?.message ?? e);
+    for (const l of r.leftOut) this.deps.log.warn(`Costs: the costs of ${l.label} are not shown: ${said(l.error)}`);
+    return this.publish({
+      data: r.data,
+      connections: r.connections,
+      fromCache: answered.every((o) => o.fromCache),
+      ...(offline ? { problem: asProblem(offline.error) } : {}),
+      leftOut: r.leftOut.filter((l) => !isCancellation(l.error)).map((l) => ({ id: l.id, label: l.label, message: said(l.error) })),
+    });
   }
 
   private publish(loaded: LoadedCosts): LoadedCosts {

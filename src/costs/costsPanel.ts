@@ -2,7 +2,7 @@
 // Figures are sent formatted; the webview places them with textContent only. Every message from
 // the webview is checked (parseCostsMessage) before anything runs.
 import vscode = require('vscode');
-import { hasTaggedUsage, buildCostTable } from '../core/costs';
+import { hasTaggedUsage, buildConnectionsCostTable } from '../core/costs';
 import { panelModel, parseCostsMessage, type CostsHostMessage, type CostsMessage } from '../core/costsProtocol';
 import { inert } from '../core/displayText';
 import type { Deps } from '../shared/deps';
@@ -21,6 +21,7 @@ export function asOfText(loaded: LoadedCosts): string {
 export class CostsPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private focus = '';
+  private focusConnection = '';
   private action: { title: string; command: string; arguments?: unknown[] } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private panelDisposables: vscode.Disposable[] = [];
@@ -31,8 +32,10 @@ export class CostsPanel implements vscode.Disposable {
   ) {
     this.disposables.push(
       model.onDidChange((loaded) => this.show(loaded)),
-      // Another profile, region or endpoint: the panel shows that connection's figures (cached or queried).
-      model.session.onDidChange(() => void this.load(false)),
+      // Another profile, region or endpoint, a connection reset, added or removed: the figures of the
+      // connections as they are now (cached or queried; concurrent loads are shared by the model).
+      deps.connections.onDidChangeSession(() => void this.load(false)),
+      deps.connections.onDidChangeList(() => void this.load(false)),
       // Another key, metric, months or services: those figures (concurrent loads are shared by the model).
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('iotBillingGroups.costs') && void this.load(false)),
     );
@@ -51,9 +54,10 @@ export class CostsPanel implements vscode.Disposable {
     return this.panel !== undefined;
   }
 
-  /** Opens (or reveals) the panel; with a group, the table scrolls to it. force: a new query. */
-  open(focus?: string, force = false): void {
+  /** Opens (or reveals) the panel; with a group (of a connection), the table scrolls to it. force: a new query. */
+  open(focus?: string, force = false, focusConnection?: string): void {
     this.focus = focus ?? '';
+    this.focusConnection = focusConnection ?? '';
     if (this.panel) {
       this.panel.reveal();
       void this.load(force);
@@ -135,7 +139,7 @@ export class CostsPanel implements vscode.Disposable {
 
   private show(loaded: LoadedCosts): void {
     if (!this.panel) return;
-    const table = buildCostTable(loaded.data, loaded.groups);
+    const table = buildConnectionsCostTable(loaded.data, loaded.connections);
     const notices: string[] = [];
     const tagged = hasTaggedUsage(loaded.data);
     if (!tagged)
@@ -147,6 +151,7 @@ export class CostsPanel implements vscode.Disposable {
       );
     if (table.rows.some((r) => r.kind === 'shared')) notices.push(vscode.l10n.t('Some tag values are shared by several billing groups: their cost is shown together, on one row.'));
     if (loaded.problem) notices.push(vscode.l10n.t('Showing the cached figures: {0}', loaded.problem.message));
+    for (const l of loaded.leftOut) notices.push(vscode.l10n.t('The costs of {0} are not shown: {1}', l.label, l.message));
     this.post({
       type: 'costs',
       model: panelModel(table, {
@@ -155,6 +160,7 @@ export class CostsPanel implements vscode.Disposable {
         notice: inert(notices.join(' '), 4000),
         offerSetUp: !tagged,
         focus: this.focus,
+        focusConnection: this.focusConnection,
         includesCreditsAndRefunds: loaded.data.includesCreditsAndRefunds,
       }),
     });

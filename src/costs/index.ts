@@ -29,6 +29,6 @@ export function register(deps: Deps): vscode.Disposable[] {
     vscode.commands.registerCommand('iotBillingGroups.showCosts', guard(vscode.l10n.t('Showing costs failed'), (arg?: unknown) => lazy().showCosts(arg))),
     vscode.commands.registerCommand('iotBillingGroups.refreshCosts', guard(vscode.l10n.t('Refreshing costs failed'), () => lazy().refreshCosts())),
     vscode.commands.registerCommand('iotBillingGroups.exportCosts', guard(vscode.l10n.t('Exporting costs failed'), () => lazy().exportCosts())),
-    vscode.commands.registerCommand('iotBillingGroups.setUpCostAllocation', guard(vscode.l10n.t('Setting up cost allocation failed'), () => lazy().setUp())),
+    vscode.commands.registerCommand('iotBillingGroups.setUpCostAllocation', guard(vscode.l10n.t('Setting up cost allocation failed'), (arg?: unknown) => lazy().setUp(arg))),
   ];
 }

@@ -1,6 +1,7 @@
 // "Set Up Cost Allocation…": choose the tag key, tag every group lacking it with <key>=<group name>
 // (preview, paced, one progress notification, Cancel), then check the key in Billing and offer to
-// activate it and to backfill earlier months. A failing check never touches the costs shown.
+// activate it and to backfill earlier months. A failing check never touches the costs shown. It acts
+// on one connection (issue 17): the node's it was run on, or the one asked for when there are several.
 import vscode = require('vscode');
 import { runBulk } from '../core/bulk';
 import { backfillConfirmation, costsPartition } from '../core/costAllocation';
@@ -10,9 +11,11 @@ import { inert } from '../core/displayText';
 import type { Tag } from '../core/types';
 import { isAwsManagedTagKey } from '../core/limits';
 import { validateTags } from '../core/validation';
+import type { Session } from '../connection/session';
 import { bulkPace } from '../shared/bulkPace';
 import type { Deps } from '../shared/deps';
 import { asProblem, isCancellation, reportError } from '../shared/problems';
+import { sessionOf } from '../tree/nodes';
 import type { CostsModel } from './costsModel';
 import { COSTS_SECTION, readCostSettings } from './costSettings';
 
@@ -21,9 +24,11 @@ export function backfillStart(today: Date): string {
   return `${isoDay(new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 12, 1)))}T00:00:00Z`;
 }
 
-export async function setUpCostAllocation(deps: Deps, model: CostsModel): Promise<void> {
+export async function setUpCostAllocation(deps: Deps, model: CostsModel, arg?: unknown): Promise<void> {
   const { log, provider } = deps;
-  const session = model.session;
+  const session = sessionOf(arg) ?? (await deps.connections.pick(vscode.l10n.t('Set up cost allocation for which connection?')));
+  if (!session) return;
+  const where = deps.connections.where(session);
   const { service, connection } = await session.connect();
 
   // 1. Every group and its tags (paced reads, one progress notification with Cancel).
@@ -44,11 +49,11 @@ export async function setUpCostAllocation(deps: Deps, model: CostsModel): Promis
   );
   if (read.cancelled) return;
   if (read.failed.length > 0) {
-    await reportError(log, vscode.l10n.t('Reading the tags of the billing groups failed'), read.failed[0].error);
+    await reportError(log, vscode.l10n.t('Reading the tags of the billing groups failed'), read.failed[0].error, [], session);
     return;
   }
-  for (const [name, tags] of read.tags) model.knownTags.set(name, tags);
-  model.forgetGroups();
+  for (const [name, tags] of read.tags) model.rememberTags(session, name, tags);
+  model.forgetGroups(session);
 
   // GovCloud (the region, or the groups' ARNs arn:aws-us-gov:…): said before anything is tagged. Its
   // costs and cost-allocation tags are the associated standard account's; tagging the groups still
@@ -82,7 +87,7 @@ export async function setUpCostAllocation(deps: Deps, model: CostsModel): Promis
         (counts.get(key) ? vscode.l10n.t('on {0} of {1} groups', counts.get(key) ?? 0, read.groups.length) : vscode.l10n.t('on no group yet')) +
         (key === current ? ` · ${vscode.l10n.t('current setting')}` : ''),
     })),
-    { title: vscode.l10n.t('Set Up Cost Allocation (1/3): the tag key to allocate costs by'), placeHolder: vscode.l10n.t('Costs are grouped by the values of this cost-allocation tag'), ignoreFocusOut: true },
+    { title: vscode.l10n.t('Set Up Cost Allocation (1/3): the tag key to allocate costs by{0}', where), placeHolder: vscode.l10n.t('Costs are grouped by the values of this cost-allocation tag'), ignoreFocusOut: true },
   );
   if (!picked) return;
   const key = picked.key;
@@ -119,7 +124,7 @@ export async function setUpCostAllocation(deps: Deps, model: CostsModel): Promis
             // is lost to a concurrent edit and aws: tags are left to AWS.
             const tag = { key, value: g.name };
             await service.tagResource(g.arn, [tag], abort.signal);
-            model.knownTags.set(g.name, [...(read.tags.get(g.name) ?? []).filter((t) => t.key !== key), tag]);
+            model.rememberTags(session, g.name, [...(read.tags.get(g.name) ?? []).filter((t) => t.key !== key), tag]);
           },
           { ...bulkPace(log), isCancelled: () => token.isCancellationRequested, onDone: (done, total) => progress.report({ message: `${done}/${total}`, increment: 100 / total }) },
         );
@@ -128,13 +133,17 @@ export async function setUpCostAllocation(deps: Deps, model: CostsModel): Promis
     const failed = outcomes.filter((o) => !o.ok && !isCancellation(o.error));
     const done = outcomes.filter((o) => o.ok).length;
     if (full.length > 0) log.warn(`Set Up: ${full.length} groups already have the most tags a group can have and were not tagged: ${full.map((g) => inert(g.name)).join(', ')}`);
-    if (failed.length > 0) await reportError(log, vscode.l10n.t('Tagged {0} of {1} billing groups', done, toTag.length), failed[0].error);
+    if (failed.length > 0) await reportError(log, vscode.l10n.t('Tagged {0} of {1} billing groups', done, toTag.length), failed[0].error, [], session);
     else if (done < toTag.length - full.length) void vscode.window.showWarningMessage(vscode.l10n.t('Stopped: tagged {0} of {1} billing groups.', done, toTag.length));
     else
       void vscode.window.showInformationMessage(
-        done === 1 ? vscode.l10n.t('Tagged 1 billing group with {0}=<group name>.', inert(key)) : vscode.l10n.t('Tagged {0} billing groups with {1}=<group name>.', done, inert(key)),
+        done === 1
+          ? vscode.l10n.t('Tagged 1 billing group with {0}=<group name>{1}.', inert(key), where)
+          : vscode.l10n.t('Tagged {0} billing groups with {1}=<group name>{2}.', done, inert(key), where),
       );
-    provider.refresh();
+    // With several connections, only this one reloads (the others' loaded pages stay).
+    if (deps.connections.multiple) provider.refreshConnection(session);
+    else provider.refresh();
   }
 
   // 4. The key in Billing: unknown for up to 24 hours after it was first applied; activation is the payer's.
@@ -142,14 +151,14 @@ export async function setUpCostAllocation(deps: Deps, model: CostsModel): Promis
     log.info('Set Up: GovCloud account: the key is activated in the associated standard account (nothing sent to Cost Explorer)');
     return;
   }
-  await checkKeyInBilling(deps, model, key);
+  await checkKeyInBilling(deps, model, key, session);
 }
 
-async function checkKeyInBilling(deps: Deps, model: CostsModel, key: string): Promise<void> {
+async function checkKeyInBilling(deps: Deps, model: CostsModel, key: string, session: Session): Promise<void> {
   const { log } = deps;
   let ce;
   try {
-    ce = (await model.costExplorer()).ce;
+    ce = (await model.costExplorer(session)).ce;
     const s = readCostSettings();
     // Confirms the service names of the filter once (they are Cost Explorer's SERVICE values).
     try {
@@ -198,6 +207,6 @@ async function checkKeyInBilling(deps: Deps, model: CostsModel, key: string): Pr
     const r = await ce.startCostAllocationTagBackfill(from);
     void vscode.window.showInformationMessage(vscode.l10n.t('Backfill requested from {0} ({1}). It can take up to 24 hours.', r.from.slice(0, 10), r.status));
   } catch (e) {
-    await reportError(log, vscode.l10n.t('Checking the cost-allocation tag failed'), e);
+    await reportError(log, vscode.l10n.t('Checking the cost-allocation tag failed'), e, [], session);
   }
 }

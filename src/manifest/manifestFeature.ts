@@ -6,7 +6,7 @@ import vscode = require('vscode');
 import { connectionProblems, ownDiagnostics, parseManifest, type ManifestProblem, type ParsedManifest } from '../core/manifest';
 import { utcMonth } from '../core/costs';
 import { manifestCostLenses, type GroupCostLens } from '../core/manifestCosts';
-import { cachedFor, costCacheKey } from '../costs/costCache';
+import { cachedCostsOfConnection } from '../costs/costCache';
 import { readCostSettings } from '../costs/costSettings';
 import type { Deps } from '../shared/deps';
 import { copyAsCode } from './copyAsCode';
@@ -79,16 +79,16 @@ export function createManifestFeature(deps: Deps, lensesChanged: () => void): Ma
 
   /**
    * Costs per group from the costs cache (no request): only the figures of the current settings' key
-   * (tag key, metric, credits, months, services) and of this UTC month's period, for this account and region.
+   * (tag key, metric, credits, months, services) and of this UTC month's period, for this account and
+   * region — found in whatever query covered the connection (its own, or its payer's query across
+   * connections: cachedCostsOfConnection).
    */
   const costsFor = async (p: ParsedManifest): Promise<Map<string, GroupCostLens> | undefined> => {
     const conn = knownConnection();
     if (!conn.account || !conn.region) return undefined;
     if ((p.manifest.account && p.manifest.account !== conn.account) || (p.manifest.region && p.manifest.region !== conn.region)) return undefined;
-    const session = deps.connections.primary;
-    const profile = known && known.generation === session.generation ? known.profile : (await session.connect()).connection.profile;
     const now = new Date();
-    const cached = cachedFor(deps.context.globalState, costCacheKey(readCostSettings(), { profile, account: conn.account, region: conn.region }, now));
+    const cached = cachedCostsOfConnection(deps.context.globalState, readCostSettings(), { account: conn.account, region: conn.region }, now);
     if (!cached) return undefined;
     return manifestCostLenses(p.manifest, cached.data, now);
   };

@@ -14,7 +14,7 @@ import { startMoto, type MotoServer } from '../support/moto';
 import { startTagLayer, type TagLayer } from '../support/tagLayer';
 
 const period = costPeriod(new Date('2026-12-01T08:00:00Z'), 1); // the 1st: the current month is one day long
-const query: CostQuery = { tagKey: 'BillingGroup', metric: 'UnblendedCost', services: DEFAULT_COST_SERVICES, account: '123456789012', region: 'eu-west-1', period, includeCreditsAndRefunds: true };
+const query: CostQuery = { tagKey: 'BillingGroup', metric: 'UnblendedCost', services: DEFAULT_COST_SERVICES, scope: [{ account: '123456789012', regions: ['eu-west-1'] }], period, includeCreditsAndRefunds: true };
 
 const pageOne = {
   ResultsByTime: [costMonthResult('2026-11-01', '2026-12-01', 'BillingGroup', { Sensors: 12.34, '': 1.5 }), costMonthResult('2026-12-01', '2026-12-02', 'BillingGroup', { Sensors: 0.25 }, { estimated: true })],
@@ -279,7 +279,7 @@ describe('Cost Explorer against moto and the stand-in', () => {
     const govCe = costs.service(gov, iot.credentials(gov));
     assert.equal(govCe.partition, 'aws-us-gov');
     const before = costs.requestCount();
-    for (const attempt of [() => govCe.getCostAndUsage({ ...query, region: 'us-gov-west-1' }), () => govCe.listCostAllocationTags(['BillingGroup'])])
+    for (const attempt of [() => govCe.getCostAndUsage({ ...query, scope: [{ account: '123456789012', regions: ['us-gov-west-1'] }] }), () => govCe.listCostAllocationTags(['BillingGroup'])])
       await expectProblem(attempt(), 'GovCloudCosts', /AWS GovCloud \(US\).*associated standard \(commercial\) AWS account.*select a profile of that associated standard account/);
     // A connection whose region says nothing (an emulator's), with the groups' GovCloud ARNs.
     assert.throws(() => ce.refuseGovCloud([arn]), (e: unknown) => isAwsProblem(e) && e.code === 'GovCloudCosts');
@@ -299,7 +299,7 @@ describe('Cost Explorer against moto and the stand-in', () => {
     // The cache the extension keeps in globalState, here over an in-memory Memento (same get/update contract).
     const store = new Map<string, unknown>();
     const cache = new CostCache({ get: <T>(k: string) => store.get(k) as T | undefined, update: async (k, v) => void store.set(k, JSON.parse(JSON.stringify(v))) });
-    const key = { profile: conn.profile, account: query.account, region: query.region, tagKey: query.tagKey, metric: query.metric, months: 1, services: query.services, period: periodKey(period), credits: true };
+    const key = { profile: conn.profile, account: '123456789012', region: 'eu-west-1', tagKey: query.tagKey, metric: query.metric, months: 1, services: query.services, period: periodKey(period), credits: true };
     const open = (force = false, now = Date.now()) => cachedOrQueried(cache, key, { force, cacheHours: 12, now }, () => ce.getCostAndUsage(query));
     await queueCostAndUsage(moto.endpoint, [pageOne, pageTwo]);
     const first = await open();
@@ -318,7 +318,7 @@ describe('Cost Explorer against moto and the stand-in', () => {
   it('a forced Refresh while the figures are being queried shares that query: one billed request per page, not two', async () => {
     const store = new Map<string, unknown>();
     const cache = new CostCache({ get: <T>(k: string) => store.get(k) as T | undefined, update: async (k, v) => void store.set(k, JSON.parse(JSON.stringify(v))) });
-    const key = { profile: conn.profile, account: query.account, region: query.region, tagKey: query.tagKey, metric: query.metric, months: 1, services: query.services, period: periodKey(period), credits: true };
+    const key = { profile: conn.profile, account: '123456789012', region: 'eu-west-1', tagKey: query.tagKey, metric: query.metric, months: 1, services: query.services, period: periodKey(period), credits: true };
     const gate = new LoadGate<{ data: unknown; fromCache: boolean }>();
     const load = (force: boolean) => gate.run(force, (f) => cachedOrQueried(cache, key, { force: f, cacheHours: 12 }, () => ce.getCostAndUsage(query)));
     await queueCostAndUsage(moto.endpoint, [pageOne, pageTwo]);

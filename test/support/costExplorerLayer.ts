@@ -20,6 +20,21 @@
 //   - record types: with `usage` set, GetCostAndUsage is answered from it (monthly, grouped by the
 //     TAG key), applying the request's RECORD_TYPE filter (Dimensions, or Not Dimensions) as Cost
 //     Explorer does, so credits and refunds can be left out or kept.
+// Issue 17 (costs across connections) adds what AWS does with several accounts and regions:
+//   - usage records may name their account and region (and service); the whole Filter is applied
+//     (And, Or, Not of Dimensions SERVICE, LINKED_ACCOUNT, REGION, RECORD_TYPE), each Expression with
+//     one root (Cost Explorer API reference, Expression: "Expression has more than one roots. Only one
+//     root operator is allowed for each expression"); a record without a field is kept by a filter of it;
+//   - GroupBy holds at most two entries (GetCostAndUsage API reference, GroupBy: "up to two
+//     different groups"): TAG first, then DIMENSION LINKED_ACCOUNT or REGION, whose value is the
+//     group's second key;
+//   - who asks: a request's signing access key (its SigV4 Credential) is mapped to its account —
+//     moto's default account for keys the layer never saw issued, else the account of the role whose
+//     AssumeRole answer passed through the tag layer (learnKey) — and Cost Explorer of an account sees
+//     the usage of the accounts it pays for (its own, and its members' when it is a management
+//     account: `payers`), as consolidated billing does: a member's Cost Explorer sees only its own;
+//   - with `usagePageSize` set, the groups are spread over pages of that many, each page's token bound
+//     to the request's other parameters (another request with that token is RequestChangedException).
 import type * as http from 'node:http';
 import { randomUUID } from 'node:crypto';
 
@@ -55,7 +70,16 @@ export interface UsageRecord {
   value: string;
   recordType: string;
   amount: number;
+  /** LINKED_ACCOUNT; absent: kept by any account filter and seen by every account. */
+  account?: string;
+  /** REGION; absent: kept by any region filter. */
+  region?: string;
+  /** SERVICE; absent: kept by any service filter. */
+  service?: string;
 }
+
+/** moto's account for access keys it did not issue (the suite's "testing" keys). */
+export const MOTO_DEFAULT_ACCOUNT = '123456789012';
 
 export type AccountType = 'management' | 'member' | 'standalone';
 
@@ -86,7 +110,22 @@ export interface CostExplorerStandIn {
   answerNext(operation: string, body: unknown): void;
   /** Answers the request, or returns false to let it pass to moto. */
   handle(operation: string, body: unknown, res: http.ServerResponse, headers?: http.IncomingHttpHeaders): number | false;
+  /** Account → the account that pays for it (its organisation's management account); absent: itself (standalone). */
+  readonly payers: Map<string, string>;
+  /** With usage set: groups per GetCostAndUsage page (undefined: one page). */
+  usagePageSize: number | undefined;
+  /** Remembers the account of an access key (an AssumeRole answer seen by the tag layer). */
+  learnKey(accessKeyId: string, account: string): void;
+  /** The account a request was signed for: its access key's, moto's default account for a key never issued. */
+  signingAccount(headers: http.IncomingHttpHeaders | undefined): string | undefined;
   reset(): void;
+}
+
+/** The access key of a SigV4 Authorization header (Credential=KEY/DATE/REGION/SERVICE/aws4_request). */
+export function signingKey(headers: http.IncomingHttpHeaders | undefined): string | undefined {
+  const auth = headers?.authorization;
+  const m = typeof auth === 'string' ? /Credential=([^/]+)\//.exec(auth) : null;
+  return m ? m[1] : undefined;
 }
 
 const STAND_IN_OPERATIONS = new Set(['GetDimensionValues', 'ListCostAllocationTags', 'UpdateCostAllocationTagsStatus', 'StartCostAllocationTagBackfill']);
@@ -114,18 +153,61 @@ function signingRegion(headers: http.IncomingHttpHeaders | undefined): string | 
   return m ? m[1] : undefined;
 }
 
-/** Does a Cost Explorer Expression keep this record type? Only RECORD_TYPE is looked at (other dimensions keep everything). */
-function keepsRecordType(expr: unknown, recordType: string): boolean {
+const ROOTS = ['And', 'Or', 'Not', 'Dimensions', 'Tags', 'CostCategories'];
+
+/** Cost Explorer's refusal of an Expression with more than one root operator (or none), or undefined. */
+function expressionProblem(expr: unknown): string | undefined {
   const e = obj(expr);
-  if (Array.isArray(e.And)) return e.And.every((x) => keepsRecordType(x, recordType));
-  if (Array.isArray(e.Or)) return e.Or.some((x) => keepsRecordType(x, recordType));
+  const roots = ROOTS.filter((k) => e[k] !== undefined);
+  if (roots.length !== 1) return 'Expression has more than one roots. Only one root operator is allowed for each expression: And, Or, Not, Dimensions, Tags, CostCategories';
+  if (Array.isArray(e.And)) return e.And.map(expressionProblem).find((x) => x);
+  if (Array.isArray(e.Or)) return e.Or.map(expressionProblem).find((x) => x);
+  if (e.Not !== undefined) return expressionProblem(e.Not);
+  return undefined;
+}
+
+/** The record's value of a dimension (undefined: the record does not say). */
+function dimensionOf(u: UsageRecord, key: unknown): string | undefined {
+  switch (key) {
+    case 'RECORD_TYPE':
+      return u.recordType;
+    case 'LINKED_ACCOUNT':
+      return u.account;
+    case 'REGION':
+      return u.region;
+    case 'SERVICE':
+      return u.service;
+  }
+  return undefined;
+}
+
+/**
+ * Does a Cost Explorer Expression keep this record? true, false, or undefined when it filters on what
+ * the record does not say (kept in the end, so records without accounts keep their old meaning).
+ */
+function evaluate(expr: unknown, u: UsageRecord): boolean | undefined {
+  const e = obj(expr);
+  const all = (xs: unknown[]) => xs.map((x) => evaluate(x, u));
+  if (Array.isArray(e.And)) {
+    const r = all(e.And);
+    return r.includes(false) ? false : r.includes(undefined) ? undefined : true;
+  }
+  if (Array.isArray(e.Or)) {
+    const r = all(e.Or);
+    return r.includes(true) ? true : r.includes(undefined) ? undefined : false;
+  }
   if (e.Not !== undefined) {
-    const inner = obj(obj(e.Not).Dimensions);
-    return inner.Key === 'RECORD_TYPE' ? !(Array.isArray(inner.Values) && inner.Values.includes(recordType)) : true;
+    const r = evaluate(e.Not, u);
+    return r === undefined ? undefined : !r;
   }
   const d = obj(e.Dimensions);
-  if (d.Key === 'RECORD_TYPE') return Array.isArray(d.Values) && d.Values.includes(recordType);
-  return true;
+  const value = dimensionOf(u, d.Key);
+  if (value === undefined) return undefined;
+  return Array.isArray(d.Values) && d.Values.includes(value);
+}
+
+function keeps(expr: unknown, u: UsageRecord): boolean {
+  return expr === undefined || evaluate(expr, u) !== false;
 }
 
 function nextMonthStart(month: string): string {
@@ -143,6 +225,15 @@ export function createCostExplorerStandIn(options: { pageSize?: number } = {}): 
   const backfills: string[] = [];
   const activationErrors = new Map<string, [string, string]>();
   const errors: QueuedError[] = [];
+  const payers = new Map<string, string>();
+  const keyAccounts = new Map<string, string>();
+  let usagePageSize: number | undefined;
+  const signingAccount = (headers: http.IncomingHttpHeaders | undefined) => {
+    const key = signingKey(headers);
+    return key === undefined ? undefined : (keyAccounts.get(key) ?? MOTO_DEFAULT_ACCOUNT);
+  };
+  /** What the signing account's Cost Explorer sees: its own usage and that of the accounts it pays for. */
+  const visibleTo = (viewer: string | undefined, u: UsageRecord) => viewer === undefined || u.account === undefined || u.account === viewer || payers.get(u.account) === viewer;
 
   /** Paging by offset, the token bound to the operation so it cannot be replayed elsewhere. */
   const page = <T>(items: T[], token: unknown, op: string): { items: T[]; next?: string } | undefined => {
@@ -171,6 +262,17 @@ export function createCostExplorerStandIn(options: { pageSize?: number } = {}): 
     dimensionValues,
     backfills,
     activationErrors,
+    payers,
+    get usagePageSize() {
+      return usagePageSize;
+    },
+    set usagePageSize(v: number | undefined) {
+      usagePageSize = v;
+    },
+    learnKey(accessKeyId, account) {
+      keyAccounts.set(accessKeyId, account);
+    },
+    signingAccount,
     answerNext(operation, body) {
       errors.push({ operation, message: '', body, status: 200, times: 1, skip: 0 });
     },
@@ -189,26 +291,63 @@ export function createCostExplorerStandIn(options: { pageSize?: number } = {}): 
         return queued.type === undefined ? send(res, queued.status, queued.body) : sendError(res, queued.status, queued.type, queued.message);
       }
       const body = obj(rawBody);
-      if (accountType === 'member' && LINKED_ACCOUNT_REFUSAL[op]) return sendError(res, 400, 'AccessDeniedException', LINKED_ACCOUNT_REFUSAL[op]);
+      // A member account: set as such, or (issue 17) signed by an account another pays for.
+      const signer = signingAccount(headers);
+      const member = accountType === 'member' || (signer !== undefined && payers.has(signer) && payers.get(signer) !== signer);
+      if (member && LINKED_ACCOUNT_REFUSAL[op]) return sendError(res, 400, 'AccessDeniedException', LINKED_ACCOUNT_REFUSAL[op]);
       if (op === 'GetCostAndUsage' && usage.length > 0) {
         const start = String(obj(body.TimePeriod).Start ?? '');
         const end = String(obj(body.TimePeriod).End ?? '');
         const metric = Array.isArray(body.Metrics) ? String(body.Metrics[0]) : 'UnblendedCost';
-        const tagKey = String(obj(Array.isArray(body.GroupBy) ? body.GroupBy[0] : {}).Key ?? '');
+        const groupBy = Array.isArray(body.GroupBy) ? body.GroupBy.map(obj) : [];
+        if (groupBy.length > 2) return sendError(res, 400, 'ValidationException', 'GroupBy can contain at most two elements');
+        const filterProblem = body.Filter === undefined ? undefined : expressionProblem(body.Filter);
+        if (filterProblem) return sendError(res, 400, 'ValidationException', filterProblem);
+        const tagKey = String(groupBy[0]?.Key ?? '');
+        const second = groupBy[1] && groupBy[1].Type === 'DIMENSION' ? String(groupBy[1].Key) : undefined;
+        const viewer = signer;
+        const kept = usage.filter((u) => visibleTo(viewer, u) && keeps(body.Filter, u));
         const months = [...new Set(usage.map((u) => u.month))].filter((m) => `${m}-01` >= start.slice(0, 8) + '01' && `${m}-01` < end).sort();
+        // Every group of the answer, month by month; pages of usagePageSize groups when set.
+        const groups: { month: string; keys: string[]; amount: number }[] = [];
+        for (const month of months) {
+          const byKey = new Map<string, { keys: string[]; amount: number }>();
+          for (const u of kept) {
+            if (u.month !== month) continue;
+            const keys = [`${tagKey}$${u.value}`, ...(second ? [String(dimensionOf(u, second) ?? '')] : [])];
+            const k = JSON.stringify(keys);
+            const g = byKey.get(k) ?? { keys, amount: 0 };
+            g.amount += u.amount;
+            byKey.set(k, g);
+          }
+          for (const g of byKey.values()) groups.push({ month, ...g });
+        }
+        const { NextPageToken: token, ...request } = body;
+        const binding = JSON.stringify(request);
+        let offset = 0;
+        if (typeof token === 'string' && token !== '') {
+          const m = /^(\d+):(.*)$/s.exec(Buffer.from(token, 'base64url').toString('utf8'));
+          if (!m) return sendError(res, 400, 'InvalidNextTokenException', 'Invalid pagination token');
+          if (m[2] !== binding) return sendError(res, 400, 'RequestChangedException', 'Your request parameters changed between pages. Try again with the old parameters or without a pagination token.');
+          offset = Number(m[1]);
+        }
+        const size = usagePageSize ?? Math.max(1, groups.length);
+        const pageGroups = groups.slice(offset, offset + size);
+        const next = offset + size < groups.length ? Buffer.from(`${offset + size}:${binding}`).toString('base64url') : undefined;
+        // The first page lists every month (empty months too); later pages only the months of their groups.
+        const pageMonths = offset === 0 ? months : [...new Set(pageGroups.map((g) => g.month))];
         return send(res, 200, {
-          ResultsByTime: months.map((month) => {
-            const byValue = new Map<string, number>();
-            for (const u of usage) if (u.month === month && keepsRecordType(body.Filter, u.recordType)) byValue.set(u.value, (byValue.get(u.value) ?? 0) + u.amount);
+          ResultsByTime: pageMonths.map((month) => {
             const monthEnd = nextMonthStart(month) < end ? nextMonthStart(month) : end;
             return {
               TimePeriod: { Start: `${month}-01` < start ? start : `${month}-01`, End: monthEnd },
               Total: {},
-              Groups: [...byValue].map(([value, amount]) => ({ Keys: [`${tagKey}$${value}`], Metrics: { [metric]: { Amount: String(amount), Unit: 'USD' } } })),
+              Groups: pageGroups.filter((g) => g.month === month).map((g) => ({ Keys: g.keys, Metrics: { [metric]: { Amount: String(g.amount), Unit: 'USD' } } })),
               Estimated: monthEnd === end,
             };
           }),
           DimensionValueAttributes: [],
+          ...(next ? { NextPageToken: next } : {}),
         });
       }
       if (!STAND_IN_OPERATIONS.has(op)) return false;
@@ -271,6 +410,9 @@ export function createCostExplorerStandIn(options: { pageSize?: number } = {}): 
       backfills.length = 0;
       activationErrors.clear();
       errors.length = 0;
+      payers.clear();
+      keyAccounts.clear();
+      usagePageSize = undefined;
     },
   };
 }

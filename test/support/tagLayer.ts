@@ -12,7 +12,7 @@
 // exists is always asked of moto (DescribeBillingGroup), so groups created directly in moto can be
 // tagged too, and tags of a group that moto no longer has (or recreated) never resurface.
 import type * as http from 'node:http';
-import { costExplorerOperation, createCostExplorerStandIn, type CostExplorerStandIn } from './costExplorerLayer';
+import { costExplorerOperation, createCostExplorerStandIn, signingKey, type CostExplorerStandIn } from './costExplorerLayer';
 import { forward, iotOperation, parseBody, readBody, sendAwsError, sendJson, sendUpstreamResponse, UpstreamResponse, serveOnLoopback } from './faultProxy';
 
 export interface Tag {
@@ -34,6 +34,10 @@ export interface RecordedRequest {
   status: number;
   /** Who answered: this layer (tag operations, Cost Explorer's missing operations) or moto. */
   answeredBy: 'tagLayer' | 'upstream';
+  /** The access key the request was signed with (SigV4 Credential), if signed. */
+  signedWith?: string;
+  /** The account of that key: moto's default account, or the role's for a key an AssumeRole answer issued (seen by this layer). */
+  signingAccount?: string;
 }
 
 export interface TagLayer {
@@ -212,8 +216,10 @@ export async function startTagLayer(upstream: string, options: TagLayerOptions =
     const op = iotOperation(method, url.pathname) ?? ceOp;
     const body = parseBody(raw);
     const target = typeof req.headers['x-amz-target'] === 'string' ? req.headers['x-amz-target'] : undefined;
+    const signedWith = signingKey(req.headers);
+    const signingAccount = costExplorer.signingAccount(req.headers);
     const record = (status: number, answeredBy: RecordedRequest['answeredBy']) =>
-      requests.push({ method, path, operation: op, ...(target ? { target } : {}), body, status, answeredBy });
+      requests.push({ method, path, operation: op, ...(target ? { target } : {}), body, status, answeredBy, ...(signedWith ? { signedWith, signingAccount } : {}) });
 
     if (ceOp) {
       const status = costExplorer.handle(ceOp, body, res, req.headers);
@@ -257,6 +263,13 @@ export async function startTagLayer(upstream: string, options: TagLayerOptions =
       }
     } else if (method === 'POST' && url.pathname === '/moto-api/reset' && up.status < 300) {
       store.clear(); // moto forgot every group, so their tags go too
+    } else if (method === 'POST' && up.status === 200 && typeof body === 'string' && new URLSearchParams(body).get('Action') === 'AssumeRole') {
+      // STS's answer names the role's account (AssumedRoleUser Arn arn:aws:sts::ACCOUNT:assumed-role/…):
+      // Cost Explorer requests signed with the key it issued are that account's.
+      const xml = up.body.toString('utf8');
+      const key = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(xml)?.[1];
+      const account = /<Arn>arn:[^:]+:sts::(\d{12}):assumed-role\//.exec(xml)?.[1];
+      if (key && account) costExplorer.learnKey(key, account);
     }
     sendUpstreamResponse(res, up);
     record(up.status, 'upstream');

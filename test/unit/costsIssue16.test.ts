@@ -119,7 +119,7 @@ describe('the manifest cost CodeLens', () => {
 
 describe('credits and refunds (the RECORD_TYPE dimension)', () => {
   const period = costPeriod(new Date('2026-11-30T12:00:00Z'), 1);
-  const q = { tagKey: 'BillingGroup', metric: 'UnblendedCost', services: ['AWS IoT'], account: '123456789012', region: 'eu-west-1', period };
+  const q = { tagKey: 'BillingGroup', metric: 'UnblendedCost', services: ['AWS IoT'], scope: [{ account: '123456789012', regions: ['eu-west-1'] }], period };
 
   it('are excluded by default: Not RECORD_TYPE in [Credit, Refund]', () => {
     const input = costAndUsageInput({ ...q, includeCreditsAndRefunds: false });

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-cost-explorer';
 import type { CostData, CostMonth } from '../../core/costs';
 import { tagValueOfKey } from '../../core/costs';
+import { CREDIT_RECORD_TYPES, costQueryFilter, costQueryGroupBy, secondGroupBy, type CostScope } from '../../core/costQueries';
 import { monthOf, type CostPeriod } from '../../core/costPeriod';
 import type { CallLogger } from '../billingGroupService';
 import type { Connection } from '../connection';
@@ -24,10 +25,12 @@ export interface CostQuery {
   metric: string;
   /** SERVICE dimension values, e.g. "AWS IoT". */
   services: readonly string[];
-  /** LINKED_ACCOUNT: the connected account. */
-  account: string;
-  /** REGION: the tree's region (billing groups are regional). */
-  region: string;
+  /**
+   * LINKED_ACCOUNT and REGION: the connected accounts, each with its connected regions (billing groups
+   * are regional). One account and region for one connection; a payer's query covers all of its
+   * connected accounts (src/core/costQueries.ts).
+   */
+  scope: CostScope;
   period: CostPeriod;
   /**
    * false (the default setting): credits and refunds are left out with Not RECORD_TYPE in
@@ -38,8 +41,7 @@ export interface CostQuery {
   includeCreditsAndRefunds: boolean;
 }
 
-/** RECORD_TYPE values left out unless credits and refunds are asked for. */
-export const CREDIT_RECORD_TYPES = ['Credit', 'Refund'] as const;
+export { CREDIT_RECORD_TYPES };
 
 export type TagStatus = 'Active' | 'Inactive';
 
@@ -61,22 +63,18 @@ export interface RequestCounter {
   count: number;
 }
 
-/** The request of the one query, exactly as sent (also used by tests and the bench). */
+/**
+ * The request of a query, exactly as sent (also used by tests and the bench): its Filter and GroupBy
+ * are src/core/costQueries.ts's (one account and region: the query as it always was).
+ */
 export function costAndUsageInput(q: CostQuery) {
-  const filter: Expression = {
-    And: [
-      { Dimensions: { Key: 'SERVICE', Values: [...q.services] } },
-      { Dimensions: { Key: 'LINKED_ACCOUNT', Values: [q.account] } },
-      { Dimensions: { Key: 'REGION', Values: [q.region] } },
-      ...(q.includeCreditsAndRefunds ? [] : [{ Not: { Dimensions: { Key: 'RECORD_TYPE' as const, Values: [...CREDIT_RECORD_TYPES] } } }]),
-    ],
-  };
   return {
     TimePeriod: { Start: q.period.start, End: q.period.end },
     Granularity: 'MONTHLY' as const,
     Metrics: [q.metric],
-    Filter: filter,
-    GroupBy: [{ Type: 'TAG' as const, Key: q.tagKey }],
+    // The core's Expression is the API's, with plain strings for its Dimension keys.
+    Filter: costQueryFilter(q.scope, q.services, q.includeCreditsAndRefunds) as Expression,
+    GroupBy: costQueryGroupBy(q.tagKey, secondGroupBy(q.scope)),
   };
 }
 
@@ -137,7 +135,7 @@ export class CostExplorerService {
   }
 
   /**
-   * The one query: every page of GetCostAndUsage. When Cost Explorer refuses a page because the
+   * A query: every page of GetCostAndUsage. When Cost Explorer refuses a page because the
    * request's parameters changed between pages (RequestChangedException: "Your request parameters
    * changed between pages. Try again with the old parameters or without a pagination token.", API
    * reference of GetCostAndUsage) or the page token (InvalidNextTokenException: "Try again without a
@@ -155,6 +153,13 @@ export class CostExplorerService {
 
   private async readAllPages(q: CostQuery, signal: AbortSignal | undefined, why?: string): Promise<CostData> {
     const input = costAndUsageInput(q);
+    // A group's second key (GroupBy's order: "Keys", GetCostAndUsage API reference, Group) is its account or region.
+    const second = secondGroupBy(q.scope);
+    const place = (keys: readonly string[]) => {
+      const v = keys[1];
+      if (v === undefined || v === '') return {};
+      return second === 'LINKED_ACCOUNT' ? { account: v } : second === 'REGION' ? { region: v } : {};
+    };
     const byMonth = new Map<string, CostMonth>();
     for (const m of q.period.months) byMonth.set(m, { month: m, estimated: false, entries: [] });
     let token: string | undefined;
@@ -178,7 +183,7 @@ export class CostExplorerService {
         for (const g of r.Groups ?? []) {
           const metric = g.Metrics?.[q.metric];
           const amount = Number(metric?.Amount ?? 0);
-          m.entries.push({ value: tagValueOfKey(g.Keys?.[0] ?? ''), amount: Number.isFinite(amount) ? amount : 0, unit: metric?.Unit ?? '' });
+          m.entries.push({ value: tagValueOfKey(g.Keys?.[0] ?? ''), amount: Number.isFinite(amount) ? amount : 0, unit: metric?.Unit ?? '', ...place(g.Keys ?? []) });
         }
       }
       token = out.NextPageToken || undefined;
