@@ -8,7 +8,7 @@ import type { CredentialProvider } from './sharedCredentials';
 
 export type { CallLog, CallLogger, CreateResult, ThingDetails, ThingSummary } from './billingGroupService';
 export { BillingGroupService, ConfigurationConflict } from './billingGroupService';
-export { manifestReader, manifestWriter } from './manifestAccount';
+export { connectionAccount, manifestReader, manifestWriter } from './manifestAccount';
 export { membershipPort, ThingService, type CountOptions, type CountProgress, type Membership, type MembershipSources, type ThingFilter, type ThingRecord, type UnassignedCount } from './thingService';
 export type { Connection, ConnectionSettings } from './connection';
 export { AwsProblem, isAbort, isAwsProblem, type ProblemAction } from './errors';

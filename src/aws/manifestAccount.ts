@@ -5,7 +5,7 @@ import { ChangedSincePlan, type ManifestWriter } from '../core/manifestApply';
 import { accountOfArn, type AccountReader } from '../core/manifestRead';
 import type { BillingGroupService } from './billingGroupService';
 import { ConfigurationConflict } from './billingGroupService';
-import { isAwsProblem } from './errors';
+import { isAbort, isAwsProblem } from './errors';
 
 async function allThings(service: BillingGroupService, group: string, signal?: AbortSignal): Promise<string[]> {
   const things: string[] = [];
@@ -106,4 +106,29 @@ export function manifestWriter(service: BillingGroupService): ManifestWriter {
       }
     },
   };
+}
+
+/**
+ * The account of a connection, found out before a manifest is matched with the connections (issue
+ * 17): one ListBillingGroups page of ONE group (maxResults 1; the API takes 1–250, "ListBillingGroups"
+ * in the AWS IoT API Reference), whose ARN says the account; without a group, AWS STS
+ * GetCallerIdentity, which needs no permission ("GetCallerIdentity" in the AWS STS API Reference:
+ * "No permissions are required to perform this operation"). Undefined when neither says (each
+ * failure is in the log with its call); a cancellation is thrown.
+ */
+export async function connectionAccount(service: BillingGroupService, signal?: AbortSignal): Promise<string | undefined> {
+  const cancelled = (e: unknown) => isAbort(e) || signal?.aborted === true;
+  try {
+    const page = await service.listBillingGroups({ pageSize: 1 }, signal);
+    const account = page.items.map((g) => accountOfArn(g.arn)).find((a) => a !== undefined);
+    if (account) return account;
+  } catch (e) {
+    if (cancelled(e)) throw e;
+  }
+  try {
+    return await service.callerAccount(signal);
+  } catch (e) {
+    if (cancelled(e)) throw e;
+    return undefined;
+  }
 }

@@ -34,12 +34,14 @@ export function register(deps: Deps): vscode.Disposable[] {
     vscode.workspace.onDidOpenTextDocument(check),
     vscode.workspace.onDidChangeTextDocument((e) => check(e.document)),
     vscode.workspace.onDidCloseTextDocument((doc) => isManifest(doc) && feature?.forget(doc)),
-    deps.connections.primary.onDidChange(() => feature?.connectionChanged()),
+    // Any connection changed (its profile, region, the AWS files) or came or went: warnings and costs follow.
+    deps.connections.onDidChangeSession(() => feature?.connectionChanged()),
+    deps.connections.onDidChangeList(() => feature?.connectionChanged()),
     vscode.languages.registerCodeLensProvider(MANIFEST_SELECTOR, {
       onDidChangeCodeLenses: lensesChanged.event,
       provideCodeLenses: (doc) => (isManifest(doc) ? lazy().codeLenses(doc) : []),
     }),
-    vscode.commands.registerCommand('iotBillingGroups.exportManifest', guard(vscode.l10n.t('Exporting the manifest failed'), () => lazy().exportManifest())),
+    vscode.commands.registerCommand('iotBillingGroups.exportManifest', guard(vscode.l10n.t('Exporting the manifest failed'), (arg?: unknown) => lazy().exportManifest(arg))),
     vscode.commands.registerCommand('iotBillingGroups.planManifest', guard(vscode.l10n.t('Planning billing group changes failed'), (arg?: unknown) => lazy().planManifest(arg))),
     vscode.commands.registerCommand('iotBillingGroups.applyManifest', guard(vscode.l10n.t('Applying billing group changes failed'), (arg?: unknown) => lazy().applyManifest(arg))),
     vscode.commands.registerCommand(

@@ -1,32 +1,30 @@
 // Export, Plan and Apply. Plan and Apply act on the manifest in the active editor (unsaved edits
-// included) or ask which one; they refuse, in a sentence and before any write, a manifest with errors,
-// one for another account or region (or naming an account, or pruning, while the connected account is
-// unknown), and (Apply) an untrusted workspace. Apply applies the plan the user saw: Plan keeps its
-// plan with a fingerprint of what it read, and when Apply reads something else it shows the new diff
-// instead of applying. Reads and writes are paced by the bulk runner with one progress notification
-// and Cancel.
+// included) or ask which one, and on the connection its `account` and `region` pick (issue 17: of
+// several, the one of its region and account; when several fit, the user is asked which). They
+// refuse, in a sentence and before any write, a manifest with errors, one no connection fits (naming
+// the connections), one naming an account or pruning while the connection's account is unknown, and
+// (Apply) an untrusted workspace. Apply applies the plan the user saw: Plan keeps its plan with a
+// fingerprint of what it read, and when Apply reads something else it shows the new diff instead of
+// applying. Reads and writes are paced by the bulk runner with one progress notification and Cancel.
+// Export exports the connection it was run on (a connection's context menu), or asks which.
 import vscode = require('vscode');
+import { partitionOf } from '../core/connections';
 import { inert } from '../core/displayText';
-import { connectionRefusal, hasErrors, parseManifest, regionRefusal, type Manifest } from '../core/manifest';
+import { connectionRefusal, hasErrors, parseManifest, type Manifest } from '../core/manifest';
+import { accountsToFindOut, matchConnection, type ConnectionFacts, type ManifestTarget } from '../core/manifestConnection';
 import { applyPlan, renderReport, type ApplyReport } from '../core/manifestApply';
 import { isManifestFileName } from '../core/manifestNames';
 import { confirmationLines, describePlan, isEmptyPlan, makePlan, stateFingerprint, summarize, summaryText, type AccountState, type Plan } from '../core/manifestPlan';
 import { readAccount, type ReadPace } from '../core/manifestRead';
 import { accountAsManifest, deleteComments, exportManifest, renderManifest } from '../core/manifestRender';
 import { readCostSettings } from '../costs/costSettings';
-import type { Connected } from '../connection/session';
+import type { Connected, Session } from '../connection/session';
 import { loadAws } from '../shared/awsLoader';
 import { bulkPace } from '../shared/bulkPace';
 import type { Deps } from '../shared/deps';
 import { asProblem, isCancellation } from '../shared/problems';
-
-/** What the last command learned of the connection (no call needed to show warnings or costs). */
-export interface KnownConnection {
-  generation: number;
-  profile: string;
-  account?: string;
-  region: string;
-}
+import { sessionOf } from '../tree/nodes';
+import { knownFacts, type KnownConnections } from './manifestConnections';
 
 const PLAN_SCHEME = 'iotBillingGroups-plan';
 const MANIFEST_GLOB = '**/{billing-groups.json,*.billing-groups.json}';
@@ -44,6 +42,7 @@ interface Prepared {
   manifest: Manifest;
   state: AccountState;
   plan: Plan;
+  session: Session;
   connected: Connected;
 }
 
@@ -51,14 +50,15 @@ const fileName = (doc: vscode.TextDocument) => doc.uri.path.split('/').pop() ?? 
 
 export class ManifestCommands implements vscode.Disposable {
   private readonly planDocs = new Map<string, string>();
-  /** The last plan shown per manifest, with the text and a fingerprint of what it was made from. */
-  private readonly shown = new Map<string, { text: string; fingerprint: string; plan: Plan }>();
+  /** The last plan shown per manifest, with its connection, the text and a fingerprint of what it was made from. */
+  private readonly shown = new Map<string, { session: string; text: string; fingerprint: string; plan: Plan }>();
   private planCounter = 0;
   private readonly disposables: vscode.Disposable[];
 
   constructor(
     private readonly deps: Deps,
-    private readonly learned: (k: KnownConnection) => void,
+    private readonly known: KnownConnections,
+    private readonly learned: () => void,
   ) {
     this.disposables = [
       vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, { provideTextDocumentContent: (uri) => this.planDocs.get(uri.toString()) ?? '' }),
@@ -73,14 +73,17 @@ export class ManifestCommands implements vscode.Disposable {
   // Export
   // ---------------------------------------------------------------------------------------------
 
-  async exportManifest(): Promise<void> {
+  /** Exports the connection of `arg` (a connection's context menu, or a node of it), or the one asked for. */
+  async exportManifest(arg?: unknown): Promise<void> {
+    const session = sessionOf(arg) ?? (await this.deps.connections.pick(vscode.l10n.t('Export the billing groups of which connection?')));
+    if (!session) return;
     const withThings = vscode.l10n.t('Groups, descriptions, tags and things');
     const withoutThings = vscode.l10n.t('Groups, descriptions and tags (membership not managed)');
     const picked = await vscode.window.showQuickPick([withoutThings, withThings], { placeHolder: vscode.l10n.t('What should the manifest hold?') });
     if (!picked) return;
     const things = picked === withThings;
-    const connected = await this.deps.connections.primary.connect();
-    const state = await this.read(connected, vscode.l10n.t('Exporting billing groups'), { prune: false, groups: [] }, { all: true, exportThings: things });
+    const connected = await session.connect();
+    const state = await this.read(session, connected, `${vscode.l10n.t('Exporting billing groups')}${this.deps.connections.where(session)}`, { prune: false, groups: [] }, { all: true, exportThings: things });
     if (!state) return;
     const text = renderManifest(exportManifest(state, { things }));
     const uri = await this.exportUri(state);
@@ -89,7 +92,7 @@ export class ManifestCommands implements vscode.Disposable {
     edit.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
     await vscode.workspace.applyEdit(edit);
     await vscode.window.showTextDocument(doc);
-    this.deps.log.info(`Exported ${state.groups.length} billing groups of account ${state.account ?? '?'} in ${state.region} to ${uri.toString(true)}`);
+    this.deps.log.info(`Exported ${state.groups.length} billing groups of account ${state.account ?? '?'} in ${state.region} (${session.label}) to ${uri.toString(true)}`);
   }
 
   /** Untitled, in the workspace folder (so the schema, diagnostics and CodeLens apply before it is saved), never over a file. */
@@ -121,12 +124,12 @@ export class ManifestCommands implements vscode.Disposable {
   async plan(arg?: unknown): Promise<void> {
     const prepared = await this.prepare(arg, vscode.l10n.t('Planning billing group changes'));
     if (!prepared) return;
-    const { doc, plan } = prepared;
+    const { doc, plan, session } = prepared;
     this.keep(prepared);
     await this.showDiff(prepared);
     const summary = summaryText(plan);
     const notes = [...plan.warnings, ...plan.errors].map((w) => inert(w)).join(' ');
-    const message = `${vscode.l10n.t('Plan: {0}', summary)}${notes ? ` ${notes}` : ''}`;
+    const message = `${vscode.l10n.t('Plan{0}: {1}', this.deps.connections.where(session), summary)}${notes ? ` ${notes}` : ''}`;
     if (plan.errors.length > 0) void vscode.window.showErrorMessage(message);
     else if (isEmptyPlan(plan)) void vscode.window.showInformationMessage(message);
     else {
@@ -138,19 +141,19 @@ export class ManifestCommands implements vscode.Disposable {
 
   /** The plan the user is shown, kept with what it was made from, so Apply applies that one. */
   private keep(p: Prepared): void {
-    this.shown.set(p.doc.uri.toString(), { text: p.text, fingerprint: stateFingerprint(p.state), plan: p.plan });
+    this.shown.set(p.doc.uri.toString(), { session: p.session.id, text: p.text, fingerprint: stateFingerprint(p.state), plan: p.plan });
   }
 
   /** The diff: the account rendered as a manifest (groups prune deletes marked with their things) beside the file. */
   private async showDiff(p: Prepared): Promise<void> {
-    const { doc, manifest, state, plan, connected } = p;
+    const { doc, manifest, state, plan, session } = p;
     // .jsonc: the left side carries comments (how many things a deleted group leaves without a group).
     const left = vscode.Uri.from({ scheme: PLAN_SCHEME, path: `/${state.account ?? 'account'}/${state.region}/account.jsonc`, query: String(++this.planCounter) });
     this.planDocs.set(left.toString(), renderManifest(accountAsManifest(manifest, state), { comments: deleteComments(plan) }));
     const name = fileName(doc);
     const summary = summaryText(plan);
     await vscode.commands.executeCommand('vscode.diff', left, doc.uri, vscode.l10n.t('Account {0} ({1}) ↔ {2} — {3}', state.account ?? '?', state.region, name, summary), { preview: true });
-    this.deps.log.info(`Plan of ${doc.uri.toString(true)} against ${state.account ?? '?'} ${connected.connection.region}: ${summary}\n${describePlan(plan).join('\n')}`);
+    this.deps.log.info(`Plan of ${doc.uri.toString(true)} against ${state.account ?? '?'} ${state.region} (${session.label}): ${summary}\n${describePlan(plan).join('\n')}`);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -170,7 +173,8 @@ export class ManifestCommands implements vscode.Disposable {
     }
     const prepared = await this.prepare(arg, vscode.l10n.t('Planning billing group changes'));
     if (!prepared) return;
-    const { doc, state, connected } = prepared;
+    const { doc, state, connected, session } = prepared;
+    const where = this.deps.connections.where(session);
     const key = doc.uri.toString();
     if (prepared.plan.errors.length > 0) {
       void vscode.window.showErrorMessage(`${vscode.l10n.t('Nothing was applied.')} ${prepared.plan.errors.map((e) => inert(e)).join(' ')}`);
@@ -179,17 +183,19 @@ export class ManifestCommands implements vscode.Disposable {
     // Apply applies the plan the user saw: when the account (or the manifest) is not what that plan was
     // made from, the new plan is shown instead, and nothing is applied.
     const seen = this.shown.get(key);
-    if (seen && (seen.text !== prepared.text || seen.fingerprint !== stateFingerprint(state))) {
+    if (seen && (seen.session !== session.id || seen.text !== prepared.text || seen.fingerprint !== stateFingerprint(state))) {
       this.keep(prepared);
       if (isEmptyPlan(prepared.plan)) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('No changes: account {0} in {1} already matches {2}.', state.account ?? '?', state.region, fileName(doc)));
+        void vscode.window.showInformationMessage(vscode.l10n.t('No changes: account {0} in {1}{3} already matches {2}.', state.account ?? '?', state.region, fileName(doc), where));
         return;
       }
       await this.showDiff(prepared);
       const why =
-        seen.text !== prepared.text
-          ? vscode.l10n.t('The manifest changed since the plan you saw.')
-          : vscode.l10n.t('The account changed since the plan you saw.');
+        seen.session !== session.id
+          ? vscode.l10n.t('The plan you saw was for another connection.')
+          : seen.text !== prepared.text
+            ? vscode.l10n.t('The manifest changed since the plan you saw.')
+            : vscode.l10n.t('The account changed since the plan you saw.');
       const apply = vscode.l10n.t('Apply');
       const picked = await vscode.window.showWarningMessage(
         `${why} ${vscode.l10n.t('Nothing was applied: the new plan is open — {0} Apply again to apply it.', summaryText(prepared.plan))}`,
@@ -200,7 +206,7 @@ export class ManifestCommands implements vscode.Disposable {
     }
     const plan = seen?.plan ?? prepared.plan;
     if (isEmptyPlan(plan)) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No changes: account {0} in {1} already matches {2}.', state.account ?? '?', state.region, fileName(doc)));
+      void vscode.window.showInformationMessage(vscode.l10n.t('No changes: account {0} in {1}{3} already matches {2}.', state.account ?? '?', state.region, fileName(doc), where));
       return;
     }
     const s = summarize(plan);
@@ -218,13 +224,14 @@ export class ManifestCommands implements vscode.Disposable {
     ].join('\n\n');
     const confirm = vscode.l10n.t('Apply');
     const message = vscode.l10n.t(
-      'Apply {0} to account {1} in {2}? {3} to create, {4} to update, {5} to delete.',
+      'Apply {0} to account {1} in {2}{6}? {3} to create, {4} to update, {5} to delete.',
       fileName(doc),
       state.account ?? '?',
       state.region,
       s.create,
       s.update,
       s.delete,
+      where,
     );
     if ((await vscode.window.showWarningMessage(message, { modal: true, detail }, confirm)) !== confirm) return;
     this.shown.delete(key);
@@ -245,15 +252,16 @@ export class ManifestCommands implements vscode.Disposable {
         });
       },
     );
-    this.deps.provider.refresh();
-    const header = vscode.l10n.t('Apply of {0} to account {1} in {2}, {3}', doc.uri.toString(true), state.account ?? '?', state.region, new Date().toISOString());
+    // The applied connection's part of the tree only: the other connections' are unchanged.
+    this.deps.provider.refreshConnection(session);
+    const header = vscode.l10n.t('Apply of {0} to account {1} in {2}{4}, {3}', doc.uri.toString(true), state.account ?? '?', state.region, new Date().toISOString(), where);
     const reportDoc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: renderReport(report, header) });
     await vscode.window.showTextDocument(reportDoc, { preview: false, preserveFocus: false, viewColumn: vscode.ViewColumn.Beside });
     const bad = report.entries.filter((e) => e.outcome === 'failed' || e.outcome === 'changed').length;
     const done = report.entries.filter((e) => e.outcome === 'done' || e.outcome === 'unchanged').length;
-    if (report.cancelled) void vscode.window.showWarningMessage(vscode.l10n.t('Apply cancelled after {0} of {1} steps. Run Apply again to finish the job.', done, report.entries.length));
-    else if (bad > 0) void vscode.window.showWarningMessage(vscode.l10n.t('Applied with problems: {0} steps done, {1} stopped or failed. See the report.', done, bad));
-    else void vscode.window.showInformationMessage(vscode.l10n.t('Applied: {0} steps done.', done));
+    if (report.cancelled) void vscode.window.showWarningMessage(vscode.l10n.t('Apply cancelled after {0} of {1} steps{2}. Run Apply again to finish the job.', done, report.entries.length, where));
+    else if (bad > 0) void vscode.window.showWarningMessage(vscode.l10n.t('Applied with problems{2}: {0} steps done, {1} stopped or failed. See the report.', done, bad, where));
+    else void vscode.window.showInformationMessage(vscode.l10n.t('Applied: {0} steps done{1}.', done, where));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -279,25 +287,107 @@ export class ManifestCommands implements vscode.Disposable {
       return undefined;
     }
     const manifest = parsed.manifest;
-    const connected = await this.deps.connections.primary.connect();
-    // The region is known without a call: refuse before reading anything.
-    const early = regionRefusal(manifest, connected.connection.region);
-    if (early) {
-      void vscode.window.showErrorMessage(`${early} ${vscode.l10n.t('Nothing was sent.')}`);
-      return undefined;
-    }
-    const state = await this.read(connected, title, manifest, {});
+    const session = await this.connectionFor(doc, manifest, title);
+    if (!session) return undefined;
+    const connected = await session.connect();
+    const state = await this.read(session, connected, `${title}${this.deps.connections.where(session)}`, manifest, {});
     if (!state) return undefined;
-    const refusal = connectionRefusal(manifest, { account: state.account, region: state.region });
+    // The account the read found is checked again: it may have been unknown before the read.
+    const again = matchConnection(manifest, this.deps.connections.all.map((s) => knownFacts(this.deps, this.known, s)));
+    const fits = again.kind === 'one' ? again.id === session.id : again.kind === 'several' && again.ids.includes(session.id);
+    const refusal = !fits && again.kind === 'none' ? again.message : connectionRefusal(manifest, { account: state.account, region: state.region });
     if (refusal) {
       void vscode.window.showErrorMessage(`${refusal} ${vscode.l10n.t('Nothing was changed.')}`);
       return undefined;
     }
     const plan = makePlan(manifest, state, { costTagKey: readCostSettings().tagKey });
-    return { doc, text, manifest, state, plan, connected };
+    return { doc, text, manifest, state, plan, session, connected };
   }
 
-  private async read(connected: Connected, title: string, manifest: Manifest, options: { all?: boolean; exportThings?: boolean }): Promise<AccountState | undefined> {
+  /**
+   * The connection the manifest is for: the one its account and region fit, or the one asked for
+   * when several fit; undefined when none fits (said in a sentence naming the connections) or when
+   * cancelled. Regions are known without an AWS call (the first connection's may need the AWS files
+   * read); accounts not known yet are found out first only where they decide (accountsToFindOut).
+   */
+  private async connectionFor(doc: vscode.TextDocument, manifest: ManifestTarget, title: string): Promise<Session | undefined> {
+    const sessions = this.deps.connections.all;
+    // With one connection, its problems (no profile, no region) are said as they always were.
+    const facts = await Promise.all(sessions.map((s) => this.factsOf(s, sessions.length === 1)));
+    const ask = accountsToFindOut(manifest, facts);
+    if (ask.length > 0) {
+      if (!(await this.findOutAccounts(sessions.filter((s) => ask.includes(s.id)), title))) return undefined;
+      for (const f of facts) f.account ??= sessions.find((s) => s.id === f.id)?.account;
+    }
+    const m = matchConnection(manifest, facts);
+    if (m.kind === 'none') {
+      // No connection in the manifest's region: known without a call. Otherwise accounts may have been asked.
+      void vscode.window.showErrorMessage(`${m.message} ${m.reason === 'region' ? vscode.l10n.t('Nothing was sent.') : vscode.l10n.t('Nothing was changed.')}`);
+      return undefined;
+    }
+    if (m.kind === 'one') return sessions.find((s) => s.id === m.id);
+    // Several fit: the connection of the plan the user saw of this manifest (Apply after Plan), else asked.
+    const seen = this.shown.get(doc.uri.toString())?.session;
+    if (seen && m.ids.includes(seen)) return sessions.find((s) => s.id === seen);
+    const picked = await vscode.window.showQuickPick(
+      m.ids.map((id) => {
+        const f = facts.find((x) => x.id === id)!;
+        return { label: inert(f.label), description: f.account ? vscode.l10n.t('account {0}', f.account) : undefined, id };
+      }),
+      { title: vscode.l10n.t('Which connection?'), placeHolder: vscode.l10n.t('{0} fits several connections: which one?', fileName(doc)) },
+    );
+    return picked ? sessions.find((s) => s.id === picked.id) : undefined;
+  }
+
+  /** A connection as known without an AWS call; the first connection's region may need the AWS files read (no call). */
+  private async factsOf(session: Session, strict: boolean): Promise<ConnectionFacts> {
+    const facts = knownFacts(this.deps, this.known, session);
+    if (facts.region) return facts;
+    try {
+      const region = (await session.connect()).connection.region;
+      return { ...facts, label: session.label, region };
+    } catch (e) {
+      if (strict) throw e;
+      this.deps.log.warn(`Connection ${session.label}: its region is not known (${asProblem(e)?.message ?? String(e)}); a manifest naming a region does not fit it.`);
+      return facts;
+    }
+  }
+
+  /**
+   * Finds out the accounts of these connections (a groups page, else STS), once per profile, role and
+   * endpoint — the same credentials are the same account in every region of a partition. False when
+   * cancelled. A connection whose account cannot be found out stays unknown (said in the log).
+   */
+  private async findOutAccounts(sessions: readonly Session[], title: string): Promise<boolean> {
+    const byIdentity = new Map<string, Session[]>();
+    for (const s of sessions) {
+      const e = s.entry;
+      const key = JSON.stringify([e.profile, e.roleArn ?? '', e.endpoint, partitionOf(e.region)]);
+      byIdentity.set(key, [...(byIdentity.get(key) ?? []), s]);
+    }
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      progress.report({ message: vscode.l10n.t('Finding out the accounts of {0} connections', sessions.length) });
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      await Promise.all(
+        [...byIdentity.values()].map(async (group) => {
+          const labels = group.map((s) => s.label).join(', ');
+          try {
+            const connected = await group[0].connect();
+            const account = await loadAws().connectionAccount(connected.service, abort.signal);
+            if (account) for (const s of group) s.learnAccount(account);
+            else this.deps.log.warn(`The account of ${labels} could not be found out (no billing group ARN, and AWS STS did not answer).`);
+          } catch (e) {
+            if (abort.signal.aborted) return;
+            this.deps.log.warn(`The account of ${labels} could not be found out: ${asProblem(e)?.message ?? String(e)}`);
+          }
+        }),
+      );
+      return !abort.signal.aborted;
+    });
+  }
+
+  private async read(session: Session, connected: Connected, title: string, manifest: Manifest, options: { all?: boolean; exportThings?: boolean }): Promise<AccountState | undefined> {
     try {
       const state = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
         const abort = new AbortController();
@@ -313,7 +403,8 @@ export class ManifestCommands implements vscode.Disposable {
           },
         });
       });
-      this.learned({ generation: connected.generation, profile: connected.connection.profile, account: state.account, region: state.region });
+      this.known.learn(session, { generation: connected.generation, profile: connected.connection.profile, account: state.account, region: state.region });
+      this.learned();
       return state;
     } catch (e) {
       if (isCancellation(e) || (e as { name?: string })?.name === 'Cancelled') return undefined;

@@ -1,23 +1,26 @@
 // The lazily loaded part of the manifest feature (dist/manifest.js): diagnostics on the exact range
 // of what the JSON Schema cannot say, the Plan/Apply and cost CodeLens, and the commands.
-// Nothing here calls AWS on its own: the account and region it compares with are those already known
-// (from the tree's loaded groups, or the last Plan, Apply or Export of this connection).
+// Nothing here calls AWS on its own: the accounts and regions it compares with are those already
+// known of every connection (from the tree's loaded groups, or the last Plan, Apply or Export of that
+// connection) — issue 17: a manifest is for the connection its account and region fit.
 import vscode = require('vscode');
-import { connectionProblems, ownDiagnostics, parseManifest, type ManifestProblem, type ParsedManifest } from '../core/manifest';
-import { utcMonth } from '../core/costs';
+import { ownDiagnostics, parseManifest, type ManifestProblem, type ParsedManifest } from '../core/manifest';
+import { utcMonth, type CostData } from '../core/costs';
+import { connectionWarnings, costConnection } from '../core/manifestConnection';
 import { manifestCostLenses, type GroupCostLens } from '../core/manifestCosts';
 import { cachedCostsOfConnection } from '../costs/costCache';
 import { readCostSettings } from '../costs/costSettings';
 import type { Deps } from '../shared/deps';
 import { copyAsCode } from './copyAsCode';
-import { ManifestCommands, type KnownConnection } from './manifestCommands';
+import { ManifestCommands } from './manifestCommands';
+import { KnownConnections, knownFacts } from './manifestConnections';
 
 export interface ManifestFeature extends vscode.Disposable {
   refreshDiagnostics(doc: vscode.TextDocument): void;
   forget(doc: vscode.TextDocument): void;
   connectionChanged(): void;
   codeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]>;
-  exportManifest(): Promise<void>;
+  exportManifest(arg?: unknown): Promise<void>;
   planManifest(arg?: unknown): Promise<void>;
   applyManifest(arg?: unknown): Promise<void>;
   copyAs(kind: 'cloudFormation' | 'terraform', node?: unknown, nodes?: unknown): Promise<void>;
@@ -35,7 +38,8 @@ export function createManifestFeature(deps: Deps, lensesChanged: () => void): Ma
   const timers = new Map<string, NodeJS.Timeout>();
   /** The last parse of each open manifest (for the CodeLens). */
   const parsed = new Map<string, { version: number; parsed: ParsedManifest }>();
-  let known: KnownConnection | undefined;
+  /** What Plan, Apply and Export learned of each connection. */
+  const known = new KnownConnections();
 
   const parse = (doc: vscode.TextDocument): ParsedManifest => {
     const key = doc.uri.toString();
@@ -46,17 +50,12 @@ export function createManifestFeature(deps: Deps, lensesChanged: () => void): Ma
     return p;
   };
 
-  /** Account and region already known without a call: the last command's, else the tree's groups' ARNs. */
-  const knownConnection = (): { account?: string; region?: string } => {
-    const session = deps.connections.primary;
-    if (known && known.generation === session.generation) return known;
-    const arn = deps.provider.loadedGroups(session)[0]?.arn.split(':');
-    return arn && arn.length >= 6 ? { region: arn[3], account: arn[4] } : {};
-  };
+  /** Every connection as known without a call: the last command's, else the tree's groups' ARNs. */
+  const connectionFacts = () => deps.connections.all.map((s) => knownFacts(deps, known, s));
 
   const update = (doc: vscode.TextDocument) => {
     const p = parse(doc);
-    const problems: ManifestProblem[] = [...ownDiagnostics(p), ...connectionProblems(p, knownConnection())];
+    const problems: ManifestProblem[] = [...ownDiagnostics(p), ...connectionWarnings(p, connectionFacts())];
     collection.set(
       doc.uri,
       problems.map((x) => {
@@ -72,25 +71,25 @@ export function createManifestFeature(deps: Deps, lensesChanged: () => void): Ma
     lensesChanged();
   };
 
-  const commands = new ManifestCommands(deps, (k) => {
-    known = k;
-    refreshAll();
-  });
+  const commands = new ManifestCommands(deps, known, refreshAll);
 
   /**
-   * Costs per group from the costs cache (no request): only the figures of the current settings' key
-   * (tag key, metric, credits, months, services) and of this UTC month's period, for this account and
-   * region — found in whatever query covered the connection (its own, or its payer's query across
-   * connections: cachedCostsOfConnection).
+   * THE ONE PLACE the manifest reads cached cost figures: those of the connection the manifest fits,
+   * from the costs cache (no request) — only the figures of the current settings' key (tag key,
+   * metric, credits, months, services) and of this UTC month's period, for its account and region,
+   * found in whatever query covered the connection (its own, or its payer's across connections).
    */
+  const cachedCosts = (where: { account: string; region: string }, now: Date): CostData | undefined =>
+    cachedCostsOfConnection(deps.context.globalState, readCostSettings(), where, now)?.data;
+
+  /** Costs per group of the connection the manifest fits, once its account and region are known. */
   const costsFor = async (p: ParsedManifest): Promise<Map<string, GroupCostLens> | undefined> => {
-    const conn = knownConnection();
-    if (!conn.account || !conn.region) return undefined;
-    if ((p.manifest.account && p.manifest.account !== conn.account) || (p.manifest.region && p.manifest.region !== conn.region)) return undefined;
+    const fit = costConnection(p.manifest, connectionFacts());
+    const session = fit && deps.connections.get(fit.id);
+    if (!fit?.account || !fit.region || !session) return undefined;
     const now = new Date();
-    const cached = cachedCostsOfConnection(deps.context.globalState, readCostSettings(), { account: conn.account, region: conn.region }, now);
-    if (!cached) return undefined;
-    return manifestCostLenses(p.manifest, cached.data, now);
+    const data = cachedCosts({ account: fit.account, region: fit.region }, now);
+    return data ? manifestCostLenses(p.manifest, data, now) : undefined;
   };
 
   // The cost CodeLens follows the costs settings (another key or metric: other figures, or none) and
@@ -129,7 +128,7 @@ export function createManifestFeature(deps: Deps, lensesChanged: () => void): Ma
       collection.delete(doc.uri);
     },
     connectionChanged() {
-      known = undefined;
+      known.prune(deps.connections.all);
       refreshAll();
     },
     async codeLenses(doc) {
@@ -152,7 +151,7 @@ export function createManifestFeature(deps: Deps, lensesChanged: () => void): Ma
         }
       return lenses;
     },
-    exportManifest: () => commands.exportManifest(),
+    exportManifest: (arg) => commands.exportManifest(arg),
     planManifest: (arg) => commands.plan(arg),
     applyManifest: (arg) => commands.apply(arg),
     copyAs: (kind, node, nodes) => copyAsCode(deps, kind, node, nodes),

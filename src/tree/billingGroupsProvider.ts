@@ -24,6 +24,9 @@ const GROUP_ICON = new vscode.ThemeIcon('credit-card');
 const THING_ICON = new vscode.ThemeIcon('circuit-board');
 const CONNECTION_ICON = new vscode.ThemeIcon('cloud');
 
+/** How long a change waits at most for VS Code's pending getChildren (see changed()). */
+const CHANGE_WAIT_MS = 2_000;
+
 /** A group's cost as the costs feature words it (issue 11): before the group's description, and in its tooltip. */
 export interface GroupCostText {
   description: string;
@@ -58,6 +61,10 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
   private readonly disposables: vscode.Disposable[];
   readonly onDidChangeTreeData = this.emitter.event;
   readonly onDidChangeState = this.stateEmitter.event;
+  /** getChildren calls VS Code is waiting for, by node (undefined: the roots); see changed(). */
+  private readonly fetching = new Map<TreeNode | undefined, Promise<TreeNode[]>>();
+  /** Changes waiting for such an answer (one each). */
+  private readonly deferred = new Set<TreeNode | undefined>();
   /** Asked before a drag-and-drop move; returns true to go ahead (set by the commands module). */
   confirmMove: (things: ThingNode[], target: GroupNode) => Promise<boolean> = async () => false;
 
@@ -308,6 +315,16 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    const answer = this.fetchChildren(node);
+    this.fetching.set(node, answer);
+    try {
+      return await answer;
+    } finally {
+      if (this.fetching.get(node) === answer) this.fetching.delete(node);
+    }
+  }
+
+  private async fetchChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
       if (this.connections.multiple) return this.connections.all.map((s) => this.treeOf(s).node);
       return this.treeOf(this.connections.primary).children();
@@ -329,6 +346,32 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
    * the log ("tree: changed …"), so the tests can see what moved the tree after a result.
    */
   private changed(node?: TreeNode): void {
+    // VS Code's extension-host tree loses track of the children of a node refreshed while its
+    // getChildren is still unanswered (they stay registered under the node it replaced), and the next
+    // refresh of that node then fails with "Element with id … is already registered" and shows it
+    // empty (microsoft/vscode#71698, #192055; the maintainers' advice: wait for the tree to finish).
+    // Such a change — e.g. a connection's account learned from its first page, while VS Code waits
+    // for that page — waits until the answer is given (all pending answers, for the whole tree).
+    const pending = node === undefined ? [...this.fetching.values()] : this.fetching.has(node) ? [this.fetching.get(node)] : [];
+    if (pending.length > 0) {
+      if (this.deferred.has(node)) return;
+      this.deferred.add(node);
+      // Never longer than CHANGE_WAIT_MS: a connection that never answers must not hold back a
+      // change of the whole tree (another connection added, say).
+      let timer: NodeJS.Timeout | undefined;
+      void Promise.race([Promise.allSettled(pending), new Promise<void>((r) => (timer = setTimeout(r, CHANGE_WAIT_MS)))]).then(() => {
+        clearTimeout(timer);
+        setTimeout(() => {
+          this.deferred.delete(node);
+          this.fireChange(node);
+        }, 0);
+      });
+      return;
+    }
+    this.fireChange(node);
+  }
+
+  private fireChange(node?: TreeNode): void {
     const what = !node ? 'all' : node.kind === 'connection' ? `connection ${node.session.label}` : `${node.kind} ${'name' in node ? node.name : ''}`.trim();
     this.log.debug(`tree: changed ${what}`);
     this.emitter.fire(node);
