@@ -25,6 +25,17 @@ export interface MembershipPort {
 }
 
 /** The calls a run sent, by operation (retries of a step included). */
+/** Where a thing is now (DescribeThing), read back after a failed add: in a group, in none, gone, or unknown (why). */
+export async function whereThingIs(port: Pick<MembershipPort, 'groupOf'>, thing: string, signal?: AbortSignal): Promise<EndedIn> {
+  try {
+    const group = await port.groupOf(thing, signal);
+    return group === undefined ? { kind: 'none', how: 'readBack' } : { kind: 'group', group, how: 'readBack' };
+  } catch (e) {
+    if (problemCode(e) === 'ResourceNotFound') return { kind: 'gone' };
+    return { kind: 'unknown', why: messageOf(e) };
+  }
+}
+
 export interface RunCalls {
   DescribeThing: number;
   AddThingToBillingGroup: number;
@@ -84,15 +95,9 @@ export async function runAssignmentSteps(plan: AssignmentPlan, port: MembershipP
   const isRetryable = (e: unknown) => o.bulk.retry?.isRetryable(e) ?? false;
 
   /** DescribeThing after a failed add: where the thing is now. */
-  const readBack = async (thing: string): Promise<EndedIn> => {
+  const readBack = (thing: string): Promise<EndedIn> => {
     calls.DescribeThing++;
-    try {
-      const group = await port.groupOf(thing, o.signal);
-      return group === undefined ? { kind: 'none', how: 'readBack' } : { kind: 'group', group, how: 'readBack' };
-    } catch (e) {
-      if (problemCode(e) === 'ResourceNotFound') return { kind: 'gone' };
-      return { kind: 'unknown', why: messageOf(e) };
-    }
+    return whereThingIs(port, thing, o.signal);
   };
 
   const step = async (thing: string): Promise<void> => {

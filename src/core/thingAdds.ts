@@ -17,7 +17,7 @@
 // add was not carried out (an answer lost on the way back hides an add that was). Not for throttling,
 // which the runner retries and which AWS never carries out.
 import type { EndedIn } from './assignmentPlan';
-import { problemCode, type MembershipPort } from './assignmentSteps';
+import { whereThingIs, type MembershipPort } from './assignmentSteps';
 import { runBulk, type BulkOptions } from './bulk';
 
 /** What the adds need of AWS IoT: AddThingToBillingGroup, and DescribeThing to read a failed add back. */
@@ -33,25 +33,13 @@ export interface ThingAddsOptions {
   signal?: AbortSignal;
 }
 
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 /** Adds (or moves) each of `things` into `target`, in the given order. Things never started (cancelled) have no outcome. */
 export async function runThingAdds(target: string, things: readonly string[], port: ThingAddPort, o: ThingAddsOptions): Promise<ThingAddOutcome[]> {
   const isRetryable = (e: unknown) => o.bulk.retry?.isRetryable(e) ?? false;
   /** Failed adds, read back (filled inside the step, so that the runner's retry of a throttled add is not read back). */
   const readBack = new Map<string, EndedIn>();
 
-  const whereNow = async (thing: string): Promise<EndedIn> => {
-    try {
-      const group = await port.groupOf(thing, o.signal);
-      return group === undefined ? { kind: 'none', how: 'readBack' } : { kind: 'group', group, how: 'readBack' };
-    } catch (e) {
-      if (problemCode(e) === 'ResourceNotFound') return { kind: 'gone' };
-      return { kind: 'unknown', why: messageOf(e) };
-    }
-  };
+  const whereNow = (thing: string): Promise<EndedIn> => whereThingIs(port, thing, o.signal);
 
   const results = await runBulk(
     things,
