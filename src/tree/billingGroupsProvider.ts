@@ -187,10 +187,13 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
     const touched = [...new Set([...before.keys(), ...next.keys()])].filter((n) => !same(before.get(n), next.get(n)));
     this.groupCosts.set(session.id, next);
     const tree = this.trees.get(session.id);
-    for (const name of touched) {
-      const node = tree?.find(name);
-      if (node) this.changed(node);
-    }
+    const nodes = touched.flatMap((name) => tree?.find(name) ?? []);
+    // Beside other connections, the connection's item is redrawn with its groups (their items are
+    // kept, so only those whose figures changed are built again): a group's own change that arrives
+    // while VS Code is still redrawing the connection (its account just learned) was seen lost, the
+    // older item drawn over the new one.
+    if (this.connections.multiple && tree && nodes.length > 0) this.changed(tree.node);
+    else for (const node of nodes) this.changed(node);
   }
 
   private costOf(group: GroupNode): GroupCostText | undefined {
@@ -351,8 +354,10 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
     // refresh of that node then fails with "Element with id … is already registered" and shows it
     // empty (microsoft/vscode#71698, #192055; the maintainers' advice: wait for the tree to finish).
     // Such a change — e.g. a connection's account learned from its first page, while VS Code waits
-    // for that page — waits until the answer is given (all pending answers, for the whole tree).
-    const pending = node === undefined ? [...this.fetching.values()] : this.fetching.has(node) ? [this.fetching.get(node)] : [];
+    // for that page — waits until the answer is given (all pending answers, for the whole tree). A
+    // change of an item whose parent (or the root) is being fetched waits too: VS Code drops it while
+    // it replaces the parent's children (a group's cost figure set then was never drawn).
+    const pending = node === undefined ? [...this.fetching.values()] : this.lineage(node).flatMap((n) => (this.fetching.has(n) ? [this.fetching.get(n)] : []));
     if (pending.length > 0) {
       if (this.deferred.has(node)) return;
       this.deferred.add(node);
@@ -369,6 +374,14 @@ export class BillingGroupsProvider implements vscode.TreeDataProvider<TreeNode>,
       return;
     }
     this.fireChange(node);
+  }
+
+  /** The node, its ancestors, and the root (undefined). */
+  private lineage(node: TreeNode): Array<TreeNode | undefined> {
+    const out: Array<TreeNode | undefined> = [];
+    for (let n: TreeNode | undefined = node; n; n = this.getParent(n)) out.push(n);
+    out.push(undefined);
+    return out;
   }
 
   private fireChange(node?: TreeNode): void {
