@@ -115,7 +115,12 @@ async function loadAllOf(wb: Workbench, proxy: FaultProxy, region: string): Prom
     }
     if (!found) throw new Error(`no "Load more…" under ${label(region)} after ${before} pages`);
     await wb.page.keyboard.press('Enter');
-    await waitFor(`the next page of ${region}`, () => calls() > before, 60_000, 50);
+    try {
+      await waitFor(`the next page of ${region}`, () => calls() > before, 60_000, 50);
+    } catch (e) {
+      await wb.screenshot(`no-next-page-${region}`).catch(() => undefined);
+      throw e;
+    }
   }
   // Every root collapsed again (the view's Collapse All), so that the next root is in sight.
   await wb.clickViewTitleAction('Collapse All');

@@ -136,6 +136,56 @@ test('several connections: Add Connection, each root loads and fails on its own,
   assert.equal(stack.proxy.countForwarded({ operation: 'CreateBillingGroup' }), 1);
 });
 
+test('Load more… of a connection whose account was learned from its first page reads the next page', { timeout: 300_000 }, async () => {
+  // The account learned from the first page redraws the connection's item right after its children
+  // were sent; a redraw that reached the window while it took those children in was lost there, and
+  // the "Load more…" it kept pointed at a command the extension host had let go of: Enter did nothing
+  // ("Actual command not found" in the host's log). As bench 10 does it: expanded, collapsed as soon
+  // as its first group is drawn, expanded again, Load more… by the keyboard.
+  await stack.fresh();
+  const proxy = stack.proxy.endpoint;
+  const names = Array.from({ length: 260 }, (_, i) => `west-${String(i).padStart(3, '0')}`);
+  await createGroups(stack.moto.endpoint, names.map((name) => ({ name })), { region: 'eu-west-1', parallel: 10 });
+  const settings = {
+    'iotBillingGroups.endpoint': proxy,
+    'iotBillingGroups.region': 'us-east-1',
+    'iotBillingGroups.connections': [{ profile: 'default', region: 'eu-west-1', endpoint: proxy }],
+    'workbench.tree.enableStickyScroll': false,
+  };
+  const lists = () => stack.proxy.countForwarded({ operation: 'ListBillingGroups', when: (r) => r.region === 'eu-west-1' });
+
+  await withWorkbench('connections load more', { server: { settings, aws: AWS_FILES, logLevel: 'debug' } }, async ({ wb }) => {
+    await wb.openViewContainer();
+    await waitForTopLevelLabels(wb, ['default @ us-east-1', 'default @ eu-west-1']);
+    const root = wb.treeItem('default @ eu-west-1');
+
+    await wb.step('expand eu-west-1, collapse it in the frame its first group is drawn', async () => {
+      await root.locator('.monaco-tl-twistie').click();
+      await wb.page.waitForFunction(
+        `(() => { const r = document.querySelector('.part.sidebar .monaco-list-row[aria-label="Billing group west-000"]'); return !!r && r.getClientRects().length > 0; })()`,
+        undefined,
+        { polling: 'raf', timeout: 60_000 },
+      );
+      await root.locator('.monaco-tl-twistie').click();
+      await waitUntil('the account learned and drawn', async () => (await wb.waitForTreeItem('default @ eu-west-1')).description === '123456789012');
+    });
+    assert.equal(lists(), 1);
+
+    await wb.step('expanded again, Enter on its Load more… reads the next page and lists the rest', async () => {
+      await root.click();
+      await wb.page.keyboard.press('ArrowRight');
+      await wb.waitForTreeItem('west-000');
+      await wb.page.keyboard.press('End'); // Things without a billing group, after Load more…
+      await wb.page.keyboard.press('ArrowUp');
+      await waitUntil('Load more… focused', async () => /Load more/.test(await wb.viewPane().locator('.monaco-list-row.focused').first().innerText()));
+      await wb.page.keyboard.press('Enter');
+      await waitUntil('the second ListBillingGroups of eu-west-1', async () => lists() === 2, { describe: async () => `${lists()} calls` });
+      await wb.page.keyboard.press('End');
+      await wb.waitForTreeItem('west-259');
+    });
+  });
+});
+
 test('Add Accounts from AWS Organizations: an account of the organisation through OrganizationAccountAccessRole', { timeout: 300_000 }, async () => {
   await stack.fresh();
   const endpoint = stack.moto.endpoint;
