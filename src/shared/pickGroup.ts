@@ -7,6 +7,7 @@ import type { GroupNode } from '../tree/nodes';
 import { isGroupNode, sessionOf } from '../tree/nodes';
 import type { Deps } from './deps';
 import { isGroupArgument } from './problems';
+import { runQuickPick } from './quickPickRun';
 
 interface GroupItem extends vscode.QuickPickItem {
   group?: GroupNode;
@@ -62,26 +63,14 @@ async function pickGroup(deps: Deps, session: Session, placeholder: string): Pro
       pick.busy = false;
     }
   };
-  return new Promise<GroupNode | undefined>((resolve, reject) => {
-    const disposables: vscode.Disposable[] = [];
-    const finish = (g: GroupNode | undefined) => {
-      for (const d of disposables) d.dispose();
-      abort.abort();
-      pick.dispose();
-      resolve(g);
-    };
-    disposables.push(
+  return runQuickPick<GroupItem, GroupNode>(pick, abort, {
+    listen: (end) => [
       pick.onDidAccept(() => {
         const item = pick.selectedItems[0];
-        if (item?.more) loadPage().catch(reject);
-        else finish(item?.group);
+        if (item?.more) loadPage().catch(end.fail);
+        else end.done(item?.group);
       }),
-      pick.onDidHide(() => finish(undefined)),
-    );
-    pick.show();
-    loadPage().catch((e) => {
-      finish(undefined);
-      reject(e);
-    });
+    ],
+    start: loadPage,
   });
 }

@@ -6,6 +6,7 @@ import vscode = require('vscode');
 import { inert } from '../core/displayText';
 import type { Page } from '../core/types';
 import { validateName } from '../core/validation';
+import { runQuickPick } from '../shared/quickPickRun';
 
 interface Item extends vscode.QuickPickItem {
   thing?: string;
@@ -57,33 +58,18 @@ export function pickGroupThing(o: GroupThingPickOptions): Promise<{ thing: strin
       pick.busy = false;
     }
   };
-  return new Promise((resolve, reject) => {
-    const disposables: vscode.Disposable[] = [];
-    const finish = (v: { thing: string; typed: boolean } | undefined) => {
-      for (const d of disposables) d.dispose();
-      abort.abort();
-      pick.dispose();
-      resolve(v);
-    };
-    disposables.push(
+  render();
+  return runQuickPick<Item, { thing: string; typed: boolean }>(pick, abort, {
+    listen: (end) => [
       pick.onDidChangeValue((v) => {
         typed = v.trim();
         render();
       }),
       pick.onDidAccept(() => {
         const chosen = pick.selectedItems[0] ?? pick.activeItems[0];
-        if (chosen?.more) {
-          loadMore().catch((e: unknown) => {
-            finish(undefined);
-            reject(e);
-          });
-          return;
-        }
-        if (chosen?.thing) finish({ thing: chosen.thing, typed: chosen.typed === true });
+        if (chosen?.more) loadMore().catch(end.fail);
+        else if (chosen?.thing) end.done({ thing: chosen.thing, typed: chosen.typed === true });
       }),
-      pick.onDidHide(() => finish(undefined)),
-    );
-    render();
-    pick.show();
+    ],
   });
 }

@@ -18,6 +18,7 @@ import type { Session } from '../connection/session';
 import type { Deps } from '../shared/deps';
 import { bulkPace } from '../shared/bulkPace';
 import { resolveGroup } from '../shared/pickGroup';
+import { runQuickPick } from '../shared/quickPickRun';
 import type { pickGroupThing } from './groupThingPick';
 
 interface ThingItem extends vscode.QuickPickItem {
@@ -57,15 +58,8 @@ async function pickThings(service: BillingGroupService, group: GroupNode): Promi
       pick.busy = false;
     }
   };
-  return new Promise<string[] | undefined>((resolve, reject) => {
-    const disposables: vscode.Disposable[] = [];
-    const finish = (v: string[] | undefined) => {
-      for (const d of disposables) d.dispose();
-      abort.abort();
-      pick.dispose();
-      resolve(v);
-    };
-    disposables.push(
+  return runQuickPick<ThingItem, string[]>(pick, abort, {
+    listen: (end) => [
       pick.onDidChangeValue((v) => {
         typed = v.trim();
         render();
@@ -73,21 +67,16 @@ async function pickThings(service: BillingGroupService, group: GroupNode): Promi
       pick.onDidChangeSelection((sel) => {
         if (sel.some((i) => i.more)) {
           pick.selectedItems = sel.filter((i) => !i.more);
-          loadPage().catch(reject);
+          loadPage().catch(end.fail);
         }
       }),
       pick.onDidAccept(() => {
         const chosen = pick.selectedItems.filter((i) => i.thing).map((i) => i.thing as string);
         if (chosen.length === 0 && typed && !validateName(typed)) chosen.push(typed);
-        if (chosen.length > 0) finish([...new Set(chosen)]);
+        if (chosen.length > 0) end.done([...new Set(chosen)]);
       }),
-      pick.onDidHide(() => finish(undefined)),
-    );
-    pick.show();
-    loadPage().catch((e) => {
-      finish(undefined);
-      reject(e);
-    });
+    ],
+    start: loadPage,
   });
 }
 

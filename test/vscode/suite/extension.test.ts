@@ -2,6 +2,7 @@
 // creates billing groups through the real vscode API against moto (started by runTests.ts).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { runQuickPick, type QuickPickEnd } from '../../../src/shared/quickPickRun';
 
 const EXTENSION_ID = 'iot-fleet-tools.aws-iot-billing-groups';
 const CONTRACT = [
@@ -106,5 +107,55 @@ describe('AWS IoT Billing Groups in the extension host', () => {
       const nodes = await api.listRoot();
       return nodes.some((n) => n.kind === 'group' && n.name === 'from-vscode-suite') ? nodes : undefined;
     });
+  });
+});
+
+// The quick picks that list AWS pages (Add Thing, Remove Thing, a group asked for from the palette)
+// end through runQuickPick; here with a real QuickPick of this extension host.
+
+describe('runQuickPick with a real QuickPick', () => {
+  /** A listener whose disposal is seen. */
+  const watched = () => {
+    const seen = { disposed: false };
+    return { seen, disposable: new vscode.Disposable(() => (seen.disposed = true)) };
+  };
+
+  it('a page that cannot be read closes the pick, rejects once, disposes the listeners and aborts', async () => {
+    const pick = vscode.window.createQuickPick();
+    const abort = new AbortController();
+    const listener = watched();
+    let hidden = 0;
+    pick.onDidHide(() => hidden++);
+    const failure = new Error('page 2 could not be read');
+    const result = runQuickPick(pick, abort, { listen: () => [listener.disposable], start: () => Promise.reject(failure) });
+    await assert.rejects(result, failure);
+    assert.equal(listener.seen.disposed, true);
+    assert.equal(abort.signal.aborted, true);
+    assert.equal(hidden, 1, 'the pick was closed');
+  });
+
+  it('resolves with what a listener chose, once: the hide that disposing causes and a later failure change nothing', async () => {
+    const pick = vscode.window.createQuickPick<vscode.QuickPickItem>();
+    const abort = new AbortController();
+    let end: QuickPickEnd<string> | undefined;
+    const result = runQuickPick<vscode.QuickPickItem, string>(pick, abort, {
+      listen: (e) => {
+        end = e;
+        return [];
+      },
+    });
+    assert.ok(end);
+    end.done('chosen');
+    end.fail(new Error('a page that answered after the choice'));
+    assert.equal(await result, 'chosen');
+    assert.equal(abort.signal.aborted, true);
+  });
+
+  it('hidden without a choice: undefined', async () => {
+    const pick = vscode.window.createQuickPick();
+    const abort = new AbortController();
+    const result = runQuickPick(pick, abort, { listen: () => [] });
+    pick.hide();
+    assert.equal(await result, undefined);
   });
 });
