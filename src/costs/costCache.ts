@@ -104,17 +104,19 @@ export interface CostCacheEntry extends CostCacheKey {
 
 /** The same figures asked for: the same settings and period (whoever signed, whatever the place). */
 function sameSettings(a: CostCacheKey, b: CostCacheKey): boolean {
+  const bServices = [...b.services].sort();
   return (
     a.tagKey === b.tagKey &&
     a.metric === b.metric &&
     a.months === b.months &&
     a.period === b.period &&
     a.credits === b.credits &&
-    a.services.length === b.services.length &&
-    [...a.services].sort().every((s, i) => s === [...b.services].sort()[i])
+    a.services.length === bServices.length &&
+    [...a.services].sort().every((s, i) => s === bServices[i])
   );
 }
 
+/** The same figures of the same place, signed the same way. */
 function sameKey(a: CostCacheKey, b: CostCacheKey): boolean {
   return (
     a.profile === b.profile &&
@@ -122,13 +124,7 @@ function sameKey(a: CostCacheKey, b: CostCacheKey): boolean {
     a.region === b.region &&
     (a.roleArn ?? '') === (b.roleArn ?? '') &&
     scopeText(scopeOfKey(a)) === scopeText(scopeOfKey(b)) &&
-    a.tagKey === b.tagKey &&
-    a.metric === b.metric &&
-    a.months === b.months &&
-    a.period === b.period &&
-    a.credits === b.credits &&
-    a.services.length === b.services.length &&
-    [...a.services].sort().every((s, i) => s === [...b.services].sort()[i])
+    sameSettings(a, b)
   );
 }
 
