@@ -30,7 +30,7 @@ import { startTagLayer, TagLayer } from '../support/tagLayer';
 import { startAwsSemanticsLayer, type AwsSemanticsLayer } from '../support/awsSemanticsLayer';
 import { SELECTORS, waitUntil, withWorkbench, Workbench, type ScenarioOptions } from '../support/workbench';
 import { clickTreeItemWith, waitForTreeSelection } from '../support/workbenchExtras';
-import { activeEditorText, waitForEditorText } from '../support/workbenchFoundation';
+import { activeEditorText, openFile, problems, waitForAnyEditorText, waitForEditorText } from '../support/workbenchFoundation';
 
 const AWS_FILES = {
   config: ['[default]', 'region = us-east-1', ''].join('\n'),
@@ -119,27 +119,6 @@ async function thingsIn(group: string): Promise<string[]> {
   return ((await iot.send(new ListThingsInBillingGroupCommand({ billingGroupName: group }))).things ?? []).sort();
 }
 
-/** Quick Open (Ctrl+P) a workspace file by name and wait for its tab. */
-async function openFile(wb: Workbench, name: string): Promise<void> {
-  await wb.moveMouseAway();
-  await wb.page.keyboard.press('Control+P');
-  const input = wb.page.locator(SELECTORS.quickInputInput);
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  // The file (recently opened or not) is the first, focused entry: Enter opens it.
-  await waitUntil(`${name} first in Quick Open`, async () => (await wb.quickInputItems())[0]?.label === name, {
-    describe: async () => JSON.stringify((await wb.quickInputItems()).map((i) => i.label)),
-  });
-  await input.press('Enter');
-  await wb.waitForEditorTab(new RegExp(`^${name.replace(/\./g, '\\.')}`));
-}
-
-/** Waits until one of the visible editors (the report opens beside the manifest) shows `expected`. */
-async function waitForAnyEditorText(wb: Workbench, expected: RegExp): Promise<string> {
-  const texts = async () => (await wb.page.locator(`${SELECTORS.editorPart} .editor-instance .view-lines`).filter({ visible: true }).allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' '));
-  return waitUntil(`an editor to show ${String(expected)}`, async () => (await texts()).find((t) => expected.test(t)), { describe: async () => JSON.stringify(await texts()) });
-}
-
 /** The CodeLens titles of the active editor. */
 async function codeLenses(wb: Workbench): Promise<string[]> {
   return (await wb.page.locator(`${SELECTORS.editorPart} .editor-instance .codelens-decoration a, ${SELECTORS.editorPart} .editor-instance .codelens-decoration span`).filter({ visible: true }).allInnerTexts())
@@ -153,19 +132,6 @@ async function clickCodeLens(wb: Workbench, title: string): Promise<void> {
     return (await l.count()) > 0 ? l.first() : undefined;
   }, { describe: async () => JSON.stringify(await codeLenses(wb)) });
   await lens.click();
-}
-
-/** The messages of the Problems view (opened with Ctrl+Shift+M). */
-async function problems(wb: Workbench, expected: RegExp): Promise<string[]> {
-  const rows = wb.page.locator('.markers-panel .monaco-list-row');
-  if (!(await rows.first().isVisible().catch(() => false))) {
-    await wb.moveMouseAway();
-    await wb.page.keyboard.press('Control+Shift+M');
-  }
-  return waitUntil(`the Problems view to list ${String(expected)}`, async () => {
-    const texts = (await rows.filter({ visible: true }).allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-    return texts.some((t) => expected.test(t)) ? texts : undefined;
-  }, { describe: async () => JSON.stringify(await rows.allInnerTexts()) });
 }
 
 /** A screenshot of the step (kept with the e2e artifacts), copied into docs/screenshots with DOCS_SCREENSHOTS=1. */

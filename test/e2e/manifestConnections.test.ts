@@ -17,9 +17,9 @@ import { MotoServer, startMoto } from '../support/moto';
 import { SAMPLE_GROUPS, seedSampleFleet } from '../support/seed';
 import { startTagLayer, type TagLayer } from '../support/tagLayer';
 import { startAwsSemanticsLayer, type AwsSemanticsLayer } from '../support/awsSemanticsLayer';
-import { SELECTORS, waitUntil, withWorkbench, type Workbench } from '../support/workbench';
+import { waitUntil, withWorkbench } from '../support/workbench';
 import { waitForTreeChildren } from '../support/workbenchExtras';
-import { createGroups, describeInEmulator, waitForEditorText, waitForTopLevelLabels, withUnassigned } from '../support/workbenchFoundation';
+import { createGroups, describeInEmulator, openFile, problems, waitForAnyEditorText, waitForEditorText, waitForTopLevelLabels, withUnassigned } from '../support/workbenchFoundation';
 
 const AWS_FILES = {
   config: ['[default]', 'region = us-east-1', ''].join('\n'),
@@ -74,39 +74,6 @@ after(async () => {
 
 const writes = () => proxy.forwarded().filter((r) => r.operation !== undefined && WRITES.includes(r.operation));
 const sentTo = (region: string) => proxy.forwarded().filter((r) => r.region === region);
-
-/** Quick Open (Ctrl+P) a workspace file by name and wait for its tab. */
-async function openFile(wb: Workbench, name: string): Promise<void> {
-  await wb.moveMouseAway();
-  await wb.page.keyboard.press('Control+P');
-  const input = wb.page.locator(SELECTORS.quickInputInput);
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  await waitUntil(`${name} first in Quick Open`, async () => (await wb.quickInputItems())[0]?.label === name, {
-    describe: async () => JSON.stringify((await wb.quickInputItems()).map((i) => i.label)),
-  });
-  await input.press('Enter');
-  await wb.waitForEditorTab(new RegExp(`^${name.replace(/\./g, '\\.')}`));
-}
-
-/** Waits until one of the visible editors shows `expected` (the diff has two). */
-async function waitForAnyEditorText(wb: Workbench, expected: RegExp): Promise<string> {
-  const texts = async () => (await wb.page.locator(`${SELECTORS.editorPart} .editor-instance .view-lines`).filter({ visible: true }).allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' '));
-  return waitUntil(`an editor to show ${String(expected)}`, async () => (await texts()).find((t) => expected.test(t)), { describe: async () => JSON.stringify(await texts()) });
-}
-
-/** The messages of the Problems view (opened with Ctrl+Shift+M). */
-async function problems(wb: Workbench, expected: RegExp): Promise<string[]> {
-  const rows = wb.page.locator('.markers-panel .monaco-list-row');
-  if (!(await rows.first().isVisible().catch(() => false))) {
-    await wb.moveMouseAway();
-    await wb.page.keyboard.press('Control+Shift+M');
-  }
-  return waitUntil(`the Problems view to list ${String(expected)}`, async () => {
-    const texts = (await rows.filter({ visible: true }).allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-    return texts.some((t) => expected.test(t)) ? texts : undefined;
-  }, { describe: async () => JSON.stringify(await rows.allInnerTexts()) });
-}
 
 test('manifests with two connections: the region picks the connection (plan, apply there), an unconnected region is refused naming the connections, no region asks, Export from a connection\'s menu', { timeout: 540_000 }, async () => {
   await moto.reset();

@@ -312,3 +312,40 @@ export async function waitForNotificationGone(wb: Workbench, text: string | RegE
     { timeout: TIMEOUTS.aws, describe: async () => JSON.stringify(await wb.notifications()) },
   );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Files, editors and the Problems view (the manifest scenarios).
+
+/** Quick Open (Ctrl+P) a workspace file by name and wait for its tab. */
+export async function openFile(wb: Workbench, name: string): Promise<void> {
+  await wb.moveMouseAway();
+  await wb.page.keyboard.press('Control+P');
+  const input = wb.page.locator(SELECTORS.quickInputInput);
+  await input.waitFor({ state: 'visible' });
+  await input.fill(name);
+  // The file (recently opened or not) is the first, focused entry: Enter opens it.
+  await waitUntil(`${name} first in Quick Open`, async () => (await wb.quickInputItems())[0]?.label === name, {
+    describe: async () => JSON.stringify((await wb.quickInputItems()).map((i) => i.label)),
+  });
+  await input.press('Enter');
+  await wb.waitForEditorTab(new RegExp(`^${name.replace(/\./g, '\\.')}`));
+}
+
+/** Waits until one of the visible editors shows `expected` (a report opens beside its file; a diff has two). */
+export async function waitForAnyEditorText(wb: Workbench, expected: RegExp): Promise<string> {
+  const texts = async () => (await wb.page.locator(`${SELECTORS.editorPart} .editor-instance .view-lines`).filter({ visible: true }).allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' '));
+  return waitUntil(`an editor to show ${String(expected)}`, async () => (await texts()).find((t) => expected.test(t)), { describe: async () => JSON.stringify(await texts()) });
+}
+
+/** The messages of the Problems view (opened with Ctrl+Shift+M). */
+export async function problems(wb: Workbench, expected: RegExp): Promise<string[]> {
+  const rows = wb.page.locator('.markers-panel .monaco-list-row');
+  if (!(await rows.first().isVisible().catch(() => false))) {
+    await wb.moveMouseAway();
+    await wb.page.keyboard.press('Control+Shift+M');
+  }
+  return waitUntil(`the Problems view to list ${String(expected)}`, async () => {
+    const texts = (await rows.filter({ visible: true }).allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    return texts.some((t) => expected.test(t)) ? texts : undefined;
+  }, { describe: async () => JSON.stringify(await rows.allInnerTexts()) });
+}
